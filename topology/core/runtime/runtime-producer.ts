@@ -1,0 +1,45 @@
+// Creates the runtime's one producer per instance. Under exactly_once it is transactional with
+// the STABLE id `${applicationId}-${instanceId}`, and asks the broker for a fresh producer id
+// (producerId -1, epoch -1) because @platformatic/kafka 1.35 otherwise sends 0/0, which the
+// broker refuses with PRODUCER_FENCED once the id has been used before (proven in
+// test/integration/core/client-behaviour.test.ts). It must never be shared between instances.
+import { compatibilityPartitioner, Producer } from '@platformatic/kafka';
+import type { MessageToProduce } from '@platformatic/kafka';
+import type { OutputRecord } from '../task.js';
+import type { ResolvedRuntimeOptions } from './options.js';
+
+export type RuntimeProducer = Producer<Buffer, Buffer, string, Buffer>;
+
+export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeProducer {
+  const transactional = options.processingGuarantee === 'exactly_once';
+  return new Producer<Buffer, Buffer, string, Buffer>({
+    clientId: `${options.connection.clientId ?? options.applicationId}-${options.instanceId}-producer`,
+    bootstrapBrokers: options.brokers,
+    tls: options.connection.tls,
+    sasl: options.connection.sasl,
+    tlsServerName: options.connection.tlsServerName,
+    connectTimeout: options.connection.connectTimeout,
+    idempotent: true,
+    ...(transactional ? { transactionalId: options.transactionalId } : {}),
+    producerId: -1n,
+    producerEpoch: -1,
+    // The client sends `timeout` as InitProducerId's transaction_timeout_ms: it is both the
+    // request timeout and how long the broker keeps an abandoned transaction open.
+    timeout: options.transactionTimeoutMs,
+    // Java's partitioner (murmur2 & 0x7fffffff), so keys land where Kafka Streams would put them.
+    partitioner: compatibilityPartitioner,
+    serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
+  });
+}
+
+export function toProducerMessage(output: OutputRecord): MessageToProduce<Buffer, Buffer, string, Buffer> {
+  return {
+    topic: output.topic,
+    ...(output.key === null ? {} : { key: output.key }),
+    // A tombstone: the client writes a null value as length -1 (the type does not admit null).
+    value: output.value as Buffer,
+    ...(output.headers === undefined ? {} : { headers: output.headers }),
+    ...(output.partition === undefined ? {} : { partition: output.partition }),
+    ...(output.timestamp === undefined ? {} : { timestamp: output.timestamp }),
+  };
+}
