@@ -158,3 +158,13 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     lagIntervalMs: integer(options.lagIntervalMs, 'lagIntervalMs', 5_000, 100, 3_600_000),
   };
 }
+
+/**
+ * The connection settings to spread into a client's options. Only the ones that are set: the
+ * clients merge options over their defaults, so an explicit `undefined` would erase a default
+ * (connectTimeout: undefined means a 1 ms connect timeout).
+ */
+export function clientConnection(connection: KafkaConnection): Omit<KafkaConnection, 'clientId'> {
+  const { clientId: _clientId, ...rest } = connection;
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+}

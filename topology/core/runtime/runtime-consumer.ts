@@ -8,7 +8,8 @@ import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { CallbackWithPromise, ConsumerOptions, FetchOptions, ListCommitsOptions, Offsets } from '@platformatic/kafka';
 import { dropAbortedRecords } from './aborted-records.js';
 import type { FetchResponse } from './aborted-records.js';
-import { closeClient, isKafkaError } from './kafka-errors.js';
+import { isKafkaError } from './kafka-errors.js';
+import { clientConnection } from './options.js';
 
 export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buffer> & {
   /** How long to wait for a pending transactional offset commit to resolve before giving up. */
@@ -29,9 +30,10 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
     super(consumerOptions);
     this.#readCommitted = (options.isolationLevel ?? FetchIsolationLevels.READ_COMMITTED) === FetchIsolationLevels.READ_COMMITTED;
     this.#stableOffsetsTimeoutMs = stableOffsetsTimeoutMs;
+    const { tls, sasl, tlsServerName, connectTimeout } = options;
     this.#admin = new Admin({
       clientId: `${options.clientId}-offsets`, bootstrapBrokers: options.bootstrapBrokers,
-      tls: options.tls, sasl: options.sasl, tlsServerName: options.tlsServerName, connectTimeout: options.connectTimeout,
+      ...clientConnection({ tls, sasl, tlsServerName, connectTimeout }),
       retries: 0,
     });
   }
@@ -69,7 +71,7 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
           super.close(typeof force === 'boolean' ? force : false, (error) => (error ? reject(error) : resolve()));
         });
       } finally {
-        await closeClient(this.#admin, false);
+        await this.#admin.close().catch(() => undefined);
       }
     })();
     const done = typeof force === 'function' ? force : callback;

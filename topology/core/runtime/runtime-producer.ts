@@ -6,6 +6,8 @@
 import { compatibilityPartitioner, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import type { OutputRecord } from '../task.js';
+import { isKafkaError } from './kafka-errors.js';
+import { clientConnection } from './options.js';
 import type { ResolvedRuntimeOptions } from './options.js';
 
 export type RuntimeProducer = Producer<Buffer, Buffer, string, Buffer>;
@@ -15,10 +17,7 @@ export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeP
   return new Producer<Buffer, Buffer, string, Buffer>({
     clientId: `${options.connection.clientId ?? options.applicationId}-${options.instanceId}-producer`,
     bootstrapBrokers: options.brokers,
-    tls: options.connection.tls,
-    sasl: options.connection.sasl,
-    tlsServerName: options.connection.tlsServerName,
-    connectTimeout: options.connection.connectTimeout,
+    ...clientConnection(options.connection),
     idempotent: true,
     ...(transactional ? { transactionalId: options.transactionalId } : {}),
     producerId: -1n,
@@ -28,8 +27,19 @@ export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeP
     timeout: options.transactionTimeoutMs,
     // Java's partitioner (murmur2 & 0x7fffffff), so keys land where Kafka Streams would put them.
     partitioner: compatibilityPartitioner,
+    retryDelay: retryDelayMs,
     serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
   });
+}
+
+/**
+ * The broker answers CONCURRENT_TRANSACTIONS while the previous transaction's markers are still
+ * being written, which is normal right after a commit; the client's default 1 s retry delay
+ * would then cost a second per transaction. Retry that one quickly, back off for the rest.
+ */
+function retryDelayMs(_client: unknown, _operation: string, attempt: number, _retries: number, error: Error): number {
+  if (isKafkaError(error, 'CONCURRENT_TRANSACTIONS')) return Math.min(20 * attempt, 200);
+  return Math.min(100 * 2 ** attempt, 2_000);
 }
 
 export function toProducerMessage(output: OutputRecord): MessageToProduce<Buffer, Buffer, string, Buffer> {

@@ -28,7 +28,7 @@ import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.js';
 import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.js';
 import type { Committer } from './committer.js';
 import { classifyFailure, closeClient, describe, transactionError } from './kafka-errors.js';
-import { resolveOptions } from './options.js';
+import { clientConnection, resolveOptions } from './options.js';
 import type { ResolvedRuntimeOptions, StreamsRuntimeOptions } from './options.js';
 import { RecordSource } from './record-source.js';
 import type { RuntimeMessage, SourceStart } from './record-source.js';
@@ -210,6 +210,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       key: message.key ?? null, value: message.value ?? null, headers: message.headers,
     };
+    batch.touch();
     this.#current = { record, batch };
     const mark = batch.outputs.length;
     try {
@@ -239,7 +240,9 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     return {
       send: (output: OutputRecord) => {
         const timestamp = output.timestamp ?? this.#current?.record.timestamp ?? BigInt(Date.now());
-        (this.#current?.batch ?? this.#batch).outputs.push({ ...output, timestamp });
+        const batch = this.#current?.batch ?? this.#batch;
+        batch.touch();
+        batch.outputs.push({ ...output, timestamp });
       },
       deadLetter: (source: SourceRecord, error: KalibraError) => this.#deadLetter(source, error),
       now: () => Date.now(),
@@ -270,8 +273,10 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   async #commit(): Promise<void> {
     const batch = this.#batch;
     const started = performance.now();
+    this.#options.logger.debug('committing', { records: batch.records, outputs: batch.outputs.length });
     await this.#committer.commit(this.#producer!, this.#consumer!, batch);
     const latency = performance.now() - started;
+    this.#options.logger.debug('committed', { records: batch.records, latencyMs: Math.round(latency) });
     this.#batch = new TransactionBatch();
     this.#commitSoon = false;
     this.#consecutiveFailures = 0;
@@ -412,8 +417,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     const consumer = new RuntimeConsumer({
       clientId: `${o.connection.clientId ?? o.applicationId}-${o.instanceId}-consumer`,
       bootstrapBrokers: o.brokers,
-      tls: o.connection.tls, sasl: o.connection.sasl, tlsServerName: o.connection.tlsServerName,
-      connectTimeout: o.connection.connectTimeout,
+      ...clientConnection(o.connection),
       groupId: o.applicationId,
       groupInstanceId: o.instanceId,
       // Exactly-once fencing rests on generationId, which only the classic protocol sends right.
@@ -446,6 +450,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   }
 
   async #finish(): Promise<void> {
+    this.#options.logger.debug('loop ended');
     this.#removeSignalHandlers?.();
     clearInterval(this.#lagTimer);
     try {
@@ -461,10 +466,15 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     const source = this.#source;
     const consumer = this.#consumer;
     const producer = this.#producer;
+    const log = this.#options.logger;
+    log.debug('closing source');
     await source?.close();
+    log.debug('closing consumer');
     // Closing the consumer leaves the group, so the partitions move without a session timeout.
     await closeClient(consumer, force);
+    log.debug('closing producer');
     await closeClient(producer, force);
+    log.debug('clients closed');
   }
 
   #markFatal(error: CoreError): CoreError {

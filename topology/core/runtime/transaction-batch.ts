@@ -11,15 +11,20 @@ export class TransactionBatch {
   records = 0;
   /** Dead-lettered records by error code. */
   readonly deadLettered = new Map<string, number>();
-  /** Epoch ms when the first record entered the batch. */
+  /** Epoch ms when the first record or output entered the batch; 0 while empty. */
   startedAt = 0;
 
   get empty(): boolean {
     return this.records === 0 && this.outputs.length === 0;
   }
 
+  /** Marks the batch as started (the commit interval counts from here). */
+  touch(): void {
+    if (this.startedAt === 0) this.startedAt = Date.now();
+  }
+
   track(message: RuntimeMessage): void {
-    if (this.records === 0 && this.outputs.length === 0) this.startedAt = Date.now();
+    this.touch();
     const key = `${message.topic}:${message.partition}`;
     this.lastByPartition.set(key, message);
     this.countsByPartition.set(key, (this.countsByPartition.get(key) ?? 0) + 1);
