@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCommittedWithJava } from '../../../dev/verify/console-consumer.js';
 import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
-import { produceInput, spawnApp, tally, uncommitted } from './fixtures/harness.js';
+import { assignmentsByInstance, produceInput, spawnApp, tally, uncommitted } from './fixtures/harness.js';
 import type { AppProcess } from './fixtures/harness.js';
 
 const RECORDS = 50_000;
@@ -79,6 +79,11 @@ describe('StreamsRuntime exactly_once under SIGKILL', () => {
     const survivor = spawnApp({ input, output, applicationId, instanceId: 'survivor' });
     const victim = spawnApp({ input, output, applicationId, instanceId: 'victim' });
     await Promise.all([running(survivor), running(victim)]);
+    // Both must own partitions, or the kill proves nothing.
+    await waitFor(async () => {
+      const assigned = await assignmentsByInstance(applicationId, input);
+      return (assigned.get('victim')?.length ?? 0) > 0 && (assigned.get('survivor')?.length ?? 0) > 0;
+    }, { timeoutMs: 60_000, intervalMs: 500, message: 'both instances to own partitions' });
     const producing = produceSlowly(input, 20);
     // Kill while both are busy: after a random part of the input has been produced.
     await new Promise((resolve) => setTimeout(resolve, randomBetween(1_500, 4_000)));
