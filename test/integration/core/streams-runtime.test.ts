@@ -96,7 +96,8 @@ describe('StreamsRuntime', () => {
       { key: 'good-2', value: '{"id":2}' },
     ]);
     const metrics = countingMetrics();
-    const r = runtime({ taskFactory: mapValues(input, output), dlqTopic: dlq, metrics });
+    const lags: number[] = [];
+    const r = runtime({ taskFactory: mapValues(input, output), dlqTopic: dlq, lagIntervalMs: 200, metrics: { ...metrics, consumerLag: (_t, _p, lag) => lags.push(lag) } });
     await r.start();
 
     const [dead] = await readAll(dlq, 1);
@@ -112,6 +113,9 @@ describe('StreamsRuntime', () => {
     expect(headers.get(DeadLetterHeaders.sourcePartition)).toBe('0');
     expect(headers.get(DeadLetterHeaders.sourceOffset)).toBe('1');
     await waitFor(() => metrics.counts.get('dlq:DESERIALIZATION_FAILED') === 1, { message: 'the deadLettered metric' });
+    expect(metrics.counts.get('in')).toBe(3);
+    expect(metrics.counts.get(`out:${output}`)).toBe(2);
+    await waitFor(() => lags.at(-1) === 0, { message: 'a consumer lag of 0 once everything is committed' });
     expect(r.state).toBe('running');
   });
 

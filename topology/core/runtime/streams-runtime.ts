@@ -450,7 +450,6 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   }
 
   async #finish(): Promise<void> {
-    this.#options.logger.debug('loop ended');
     this.#removeSignalHandlers?.();
     clearInterval(this.#lagTimer);
     try {
@@ -466,15 +465,10 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     const source = this.#source;
     const consumer = this.#consumer;
     const producer = this.#producer;
-    const log = this.#options.logger;
-    log.debug('closing source');
     await source?.close();
-    log.debug('closing consumer');
     // Closing the consumer leaves the group, so the partitions move without a session timeout.
     await closeClient(consumer, force);
-    log.debug('closing producer');
     await closeClient(producer, force);
-    log.debug('clients closed');
   }
 
   #markFatal(error: CoreError): CoreError {
