@@ -10,6 +10,7 @@ import { dropAbortedRecords } from './aborted-records.js';
 import type { FetchResponse } from './aborted-records.js';
 import { isKafkaError } from './kafka-errors.js';
 import { clientConnection } from './options.js';
+import type { ResolvedRuntimeOptions } from './options.js';
 
 export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buffer> & {
   /** How long to wait for a pending transactional offset commit to resolve before giving up. */
@@ -104,4 +105,26 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
       }
     }
   }
+}
+
+/** The runtime's consumer for `options`: classic group protocol, static membership, read_committed. */
+export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsumer {
+  return new RuntimeConsumer({
+    clientId: `${o.connection.clientId ?? o.applicationId}-${o.instanceId}-consumer`,
+    bootstrapBrokers: o.brokers,
+    ...clientConnection(o.connection),
+    groupId: o.applicationId,
+    groupInstanceId: o.instanceId,
+    // Exactly-once fencing rests on generationId, which only the classic protocol sends right.
+    groupProtocol: 'classic',
+    sessionTimeout: o.sessionTimeoutMs,
+    rebalanceTimeout: o.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    autocommit: false,
+    maxWaitTime: Math.min(500, o.commitIntervalMs * 5),
+    deserializers: { headerKey: (key?: Buffer) => key?.toString() },
+    // Long enough for a crashed predecessor's transaction to time out.
+    stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,
+  });
 }

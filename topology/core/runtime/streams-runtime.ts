@@ -20,19 +20,19 @@
 // a stale generation, the transaction is aborted, and the partitions are re-read from their
 // committed offsets. Every re-read goes through one seam, #rewind(), at a transaction boundary.
 import { EventEmitter } from 'node:events';
-import { FetchIsolationLevels } from '@platformatic/kafka';
-import { deadLetterRecord } from '../dead-letter.js';
-import { CoreError, isKalibraError } from '../errors.js';
+import { CoreError } from '../errors.js';
 import type { KalibraError } from '../errors.js';
-import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.js';
 import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.js';
 import type { Committer } from './committer.js';
 import { classifyFailure, closeClient, describe, transactionError } from './kafka-errors.js';
-import { clientConnection, resolveOptions } from './options.js';
+import { resolveOptions } from './options.js';
 import type { ResolvedRuntimeOptions, StreamsRuntimeOptions } from './options.js';
 import { RecordSource } from './record-source.js';
-import type { RuntimeMessage, SourceStart } from './record-source.js';
-import { RuntimeConsumer } from './runtime-consumer.js';
+import type { SourceStart } from './record-source.js';
+import { admitted, reportLag, waitForGate } from './flow-control.js';
+import { TaskDriver } from './task-driver.js';
+import { createRuntimeConsumer } from './runtime-consumer.js';
+import type { RuntimeConsumer } from './runtime-consumer.js';
 import { createRuntimeProducer } from './runtime-producer.js';
 import type { RuntimeProducer } from './runtime-producer.js';
 import { onShutdownSignal } from './signals.js';
@@ -49,7 +49,6 @@ export interface StreamsRuntimeEvents {
 /** Producer fencings tolerated per minute before concluding that another process uses this instanceId. */
 const MAX_FENCINGS_PER_MINUTE = 3;
 const MAX_CONSECUTIVE_FAILURES = 5;
-const GATE_WAIT_CAP_MS = 1_000;
 
 export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   readonly #options: ResolvedRuntimeOptions;
@@ -58,7 +57,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   #producer: RuntimeProducer | undefined;
   #consumer: RuntimeConsumer | undefined;
   #source: RecordSource | undefined;
-  #task: Task | undefined;
+  #driver: TaskDriver | undefined;
   #loop: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
   #stopRequested = false;
@@ -68,9 +67,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   #commitSoon = false;
   #consecutiveFailures = 0;
   #fencings: number[] = [];
-  #current: { record: SourceRecord; batch: TransactionBatch } | undefined;
   #batch = new TransactionBatch();
-  readonly #fatal = new WeakSet<object>();
   readonly #committedNext = new Map<string, bigint>();
   #gateAbort: AbortController | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
@@ -100,7 +97,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       // transaction, so reading committed offsets below does not wait for its timeout.
       this.#producer = await this.#createProducer();
       this.#consumer = this.#createConsumer();
-      this.#task = o.taskFactory.createTask(this.#taskIO());
+      this.#driver = new TaskDriver(o, this.#batch);
       this.#source = new RecordSource(this.#consumer, o.taskFactory.sourceTopics, o.commitMaxRecords * 2);
       await this.#openSource({ mode: 'committed' });
     } catch (error) {
@@ -110,7 +107,9 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       throw failure;
     }
     if (o.handleSignals) this.#removeSignalHandlers = onShutdownSignal(() => this.stop());
-    this.#lagTimer = setInterval(() => { void this.#reportLag(); }, o.lagIntervalMs);
+    this.#lagTimer = setInterval(() => {
+      if (this.#state === 'running') void reportLag(this.#consumer!, o, this.#committedNext);
+    }, o.lagIntervalMs);
     this.#lagTimer.unref();
     this.#setState('running');
     this.#loop = this.#run().finally(() => this.#finish());
@@ -168,7 +167,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
         }
         const now = Date.now();
         if (now - lastPunctuation >= o.commitIntervalMs) {
-          this.#punctuate(now);
+          this.#driver!.punctuate(now, this.#batch);
           lastPunctuation = now;
         }
         const batch = this.#batch;
@@ -182,14 +181,14 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
           await source.wait(batch.empty ? o.commitIntervalMs : o.commitIntervalMs - (now - batch.startedAt));
           continue;
         }
-        if (!this.#admitted(message)) {
+        if (!admitted(this.#options.gate, message)) {
           source.putBack(message);
           // Never hold a transaction open while waiting for the gate.
           if (!batch.empty) await this.#commit();
           else await this.#waitForGate();
           continue;
         }
-        this.#process(message);
+        this.#driver!.process(message, this.#batch);
       } catch (error) {
         await this.#recover(error);
       }
@@ -202,72 +201,6 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
         this.#options.metrics.transactionAborted('shutdown');
       }
     }
-  }
-
-  #process(message: RuntimeMessage): void {
-    const batch = this.#batch;
-    const record: SourceRecord = {
-      topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
-      key: message.key ?? null, value: message.value ?? null, headers: message.headers,
-    };
-    batch.touch();
-    this.#current = { record, batch };
-    const mark = batch.outputs.length;
-    try {
-      this.#task!.process(record);
-    } catch (error) {
-      if (typeof error === 'object' && error !== null && this.#fatal.has(error)) throw error;
-      // A half-processed record must not leave half of its outputs behind.
-      batch.outputs.length = mark;
-      const reason = isKalibraError(error) ? error
-        : new CoreError('PROCESSING_FAILED', `the task threw while processing ${record.topic}/${record.partition}@${record.offset}: ${describe(error)}`, { cause: error });
-      this.#deadLetter(record, reason);
-    } finally {
-      this.#current = undefined;
-    }
-    batch.track(message);
-  }
-
-  #punctuate(now: number): void {
-    try {
-      this.#task!.punctuate(now);
-    } catch (error) {
-      throw this.#markFatal(new CoreError('PROCESSING_FAILED', `a punctuation threw: ${describe(error)}`, { cause: error }));
-    }
-  }
-
-  #taskIO(): TaskIO {
-    return {
-      send: (output: OutputRecord) => {
-        const timestamp = output.timestamp ?? this.#current?.record.timestamp ?? BigInt(Date.now());
-        const batch = this.#current?.batch ?? this.#batch;
-        batch.touch();
-        batch.outputs.push({ ...output, timestamp });
-      },
-      deadLetter: (source: SourceRecord, error: KalibraError) => this.#deadLetter(source, error),
-      now: () => Date.now(),
-    };
-  }
-
-  #deadLetter(source: SourceRecord, error: KalibraError): void {
-    const o = this.#options;
-    let decision: string;
-    try {
-      decision = o.onProcessingError(source, error);
-    } catch (handlerError) {
-      throw this.#markFatal(new CoreError('PROCESSING_FAILED', `onProcessingError threw: ${describe(handlerError)}`, { cause: handlerError }));
-    }
-    const where = `${source.topic}/${source.partition}@${source.offset}`;
-    if (decision !== 'dead-letter') {
-      throw this.#markFatal(new CoreError(error.code === 'PROCESSING_FAILED' ? 'PROCESSING_FAILED' : 'VALIDATION_FAILED',
-        `record ${where} could not be processed and onProcessingError chose to fail: ${error.message}`, { cause: error }));
-    }
-    if (o.dlqTopic === undefined) {
-      throw this.#markFatal(new CoreError('CONFIG_INVALID', `record ${where} was dead-lettered but option 'dlqTopic' is not set`, { cause: error }));
-    }
-    const batch = this.#current?.batch ?? this.#batch;
-    batch.outputs.push(deadLetterRecord(o.dlqTopic, source, error));
-    batch.deadLettered.set(error.code, (batch.deadLettered.get(error.code) ?? 0) + 1);
   }
 
   async #commit(): Promise<void> {
@@ -325,7 +258,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
 
   async #recover(error: unknown): Promise<void> {
     const o = this.#options;
-    if (typeof error === 'object' && error !== null && this.#fatal.has(error)) {
+    if (this.#driver?.isFatal(error)) {
       await this.#abandonBatch('failed');
       this.#fail(error as KalibraError);
       return;
@@ -362,43 +295,10 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
 
   // ---- gate, lag, clients, state ---------------------------------------------------------
 
-  #admitted(message: RuntimeMessage): boolean {
-    const gate = this.#options.gate;
-    if (gate === undefined) return true;
-    const upTo = gate.admittedUpTo(message.topic, message.partition);
-    return upTo !== undefined && upTo > message.offset;
-  }
-
   async #waitForGate(): Promise<void> {
-    const gate = this.#options.gate!;
-    const started = Date.now();
     const abort = new AbortController();
     this.#gateAbort = abort;
-    const timer = setTimeout(() => abort.abort(), GATE_WAIT_CAP_MS);
-    try {
-      await Promise.race([gate.changed(abort.signal), new Promise((resolve) => abort.signal.addEventListener('abort', resolve, { once: true }))]);
-    } finally {
-      clearTimeout(timer);
-      abort.abort();
-      this.#options.metrics.gateWait(Date.now() - started);
-    }
-  }
-
-  async #reportLag(): Promise<void> {
-    const consumer = this.#consumer;
-    if (consumer === undefined || this.#state !== 'running') return;
-    try {
-      const ends = await consumer.listOffsets({ topics: [...this.#options.taskFactory.sourceTopics] });
-      for (const assignment of consumer.assignments ?? []) {
-        for (const partition of assignment.partitions) {
-          const end = ends.get(assignment.topic)?.[partition];
-          const next = this.#committedNext.get(`${assignment.topic}:${partition}`);
-          if (end !== undefined && next !== undefined) this.#options.metrics.consumerLag(assignment.topic, partition, Number(end - next));
-        }
-      }
-    } catch (error) {
-      this.#options.logger.debug('could not read end offsets for lag', { error: describe(error) });
-    }
+    await waitForGate(this.#options.gate!, abort, this.#options.metrics);
   }
 
   async #createProducer(): Promise<RuntimeProducer> {
@@ -414,24 +314,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
 
   #createConsumer(): RuntimeConsumer {
     const o = this.#options;
-    const consumer = new RuntimeConsumer({
-      clientId: `${o.connection.clientId ?? o.applicationId}-${o.instanceId}-consumer`,
-      bootstrapBrokers: o.brokers,
-      ...clientConnection(o.connection),
-      groupId: o.applicationId,
-      groupInstanceId: o.instanceId,
-      // Exactly-once fencing rests on generationId, which only the classic protocol sends right.
-      groupProtocol: 'classic',
-      sessionTimeout: o.sessionTimeoutMs,
-      rebalanceTimeout: o.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-      autocommit: false,
-      maxWaitTime: Math.min(500, o.commitIntervalMs * 5),
-      deserializers: { headerKey: (key?: Buffer) => key?.toString() },
-      // Long enough for a crashed predecessor's transaction to time out.
-      stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,
-    });
+    const consumer = createRuntimeConsumer(o);
     consumer.on('consumer:group:rebalance', () => {
       // Commit what is open while the old generation is still valid.
       this.#commitSoon = true;
@@ -453,7 +336,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     this.#removeSignalHandlers?.();
     clearInterval(this.#lagTimer);
     try {
-      this.#task?.close();
+      this.#driver?.close();
     } catch (error) {
       this.#options.logger.warn('task.close() threw', { error: describe(error) });
     }
@@ -469,11 +352,6 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     // Closing the consumer leaves the group, so the partitions move without a session timeout.
     await closeClient(consumer, force);
     await closeClient(producer, force);
-  }
-
-  #markFatal(error: CoreError): CoreError {
-    this.#fatal.add(error);
-    return error;
   }
 
   #fail(error: KalibraError): void {
