@@ -93,4 +93,25 @@ describe('StreamsRuntime exactly_once under SIGKILL', () => {
     expect(survivor.child.exitCode).toBeNull();
     await stopAndVerify(survivor, applicationId, input, output);
   }, 240_000);
+
+  it('stays exactly once while a second instance joins mid-stream and later leaves (rebalances with open transactions)', async () => {
+    const input = uniqueName('eos-scale-in');
+    const output = uniqueName('eos-scale-out');
+    const applicationId = uniqueName('eos-scale');
+    await createTopics([input, output], { partitions: PARTITIONS });
+
+    const first = spawnApp({ input, output, applicationId, instanceId: 'first' });
+    await running(first);
+    const producing = produceSlowly(input, 20);
+    await new Promise((resolve) => setTimeout(resolve, randomBetween(1_000, 3_000)));
+    const second = spawnApp({ input, output, applicationId, instanceId: 'second' });
+    await running(second);
+    await waitFor(async () => ((await assignmentsByInstance(applicationId, input)).get('second')?.length ?? 0) > 0,
+      { timeoutMs: 60_000, intervalMs: 500, message: 'the second instance to own partitions' });
+    await new Promise((resolve) => setTimeout(resolve, randomBetween(500, 2_000)));
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    await producing;
+    await stopAndVerify(first, applicationId, input, output);
+  }, 240_000);
 });
