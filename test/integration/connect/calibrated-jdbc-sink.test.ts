@@ -12,7 +12,7 @@ import { encodeConnectJson, encodeConnectJsonTombstoneKey } from '../../../topol
 import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.js';
 import { freshProducerIdentity } from '../../../topology/core/client-workarounds.js';
 import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
-import { connectorStatus, deleteConnector, putConnector, readLog, startConnectWorker } from './connect-worker.js';
+import { connectorStatus, deleteConnector, deleteGroups, putConnector, readLog, startConnectWorker } from './connect-worker.js';
 import type { ConnectWorker } from './connect-worker.js';
 
 const committed = JSON.parse(readFileSync(join(process.cwd(), 'connectors', 'kafka-connect', 'calibrated-jdbc-sink.json'), 'utf8')) as
@@ -29,8 +29,16 @@ afterAll(async () => {
   await worker?.stop();
 });
 
+interface Sink {
+  name: string;
+  topic: string;
+  table: string;
+  dlq: string;
+  db: pg.Client;
+}
+
 /** The committed connector config, pointed at a private topic, table and dead-letter topic. */
-async function sinkInto(): Promise<{ topic: string; table: string; dlq: string; db: pg.Client }> {
+async function sinkInto(): Promise<Sink> {
   const topic = uniqueName('calibrated');
   const dlq = `${topic}.connect-dlq`;
   const table = uniqueName('calibrated_readings').replace('-', '_');
@@ -43,6 +51,7 @@ async function sinkInto(): Promise<{ topic: string; table: string; dlq: string; 
     unit text, status text, profile text, calibrated_at timestamptz, PRIMARY KEY (sensor_id, ts))`);
   onTestFinished(async () => {
     await deleteConnector(worker, name);
+    await deleteGroups([`connect-${name}`]);
     await db.query(`DROP TABLE IF EXISTS ${table}`);
   });
   await putConnector(worker, name, {
@@ -53,12 +62,19 @@ async function sinkInto(): Promise<{ topic: string; table: string; dlq: string; 
   });
   await waitFor(async () => {
     const status = await connectorStatus(worker, name);
-    const failed = status?.tasks.find((task) => task.state === 'FAILED');
-    if (failed !== undefined) throw new Error(`task failed: ${failed.trace ?? ''}`);
     return status?.connector.state === 'RUNNING' && status.tasks.length === 1 && status.tasks[0]!.state === 'RUNNING';
   }, { timeoutMs: 60_000, message: `connector ${name} to run` });
-  return { topic, table, dlq, db };
+  return { name, topic, table, dlq, db };
 }
+
+/** Fails at once, with Connect's stack trace, when the connector's task has failed. */
+async function failOnFailedTask(name: string): Promise<void> {
+  const status = await connectorStatus(worker, name);
+  const failed = status?.tasks.find((task) => task.state === 'FAILED');
+  if (failed !== undefined) throw new TaskFailed(`connector ${name} task failed:\n${failed.trace ?? '(no trace)'}`);
+}
+
+class TaskFailed extends Error {}
 
 type Outgoing = MessageToProduce<Buffer, Buffer>;
 
@@ -100,13 +116,17 @@ async function rows(db: pg.Client, table: string): Promise<Row[]> {
 }
 
 /** Waits until the table holds exactly `expected`, then checks it once more for a readable diff. */
-async function expectRows(db: pg.Client, table: string, expected: Row[]): Promise<void> {
+async function expectRows({ name, db, table }: Sink, expected: Row[]): Promise<void> {
   let last: Row[] = [];
+  let failure: TaskFailed | undefined;
   try {
     await waitFor(async () => {
       last = await rows(db, table);
-      return isDeepStrictEqual(last, expected);
+      if (isDeepStrictEqual(last, expected)) return true;
+      await failOnFailedTask(name).catch((error: unknown) => { if (error instanceof TaskFailed) failure = error; });
+      return failure !== undefined;
     }, { timeoutMs: 60_000, intervalMs: 250, message: `table ${table} to hold the expected rows` });
+    if (failure !== undefined) throw failure;
   } catch (error) {
     throw new Error(`${(error as Error).message}\nlast rows: ${JSON.stringify(last, null, 1)}\n--- connect.log ---\n${readLog(worker.devDir).slice(-4000)}`, { cause: error });
   }
@@ -126,7 +146,8 @@ const ok: CalibratedReadingMessage = {
 
 describe('Debezium JDBC sink (connectors/kafka-connect/calibrated-jdbc-sink.json)', () => {
   it('lands calibrated readings as rows with the exact doubles, instants, text and nulls', async () => {
-    const { topic, table, db } = await sinkInto();
+    const sink = await sinkInto();
+    const { topic } = sink;
     const readings: CalibratedReadingMessage[] = [
       ok,
       // An offset in the ISO string is the same instant; a double that needs all 17 digits.
@@ -135,30 +156,33 @@ describe('Debezium JDBC sink (connectors/kafka-connect/calibrated-jdbc-sink.json
       { ...ok, sensor_id: 'sensor-004', status: 'out_of_range', value: null, unit: null, profile: null },
     ];
     await produce(readings.map((reading) => readingRecord(topic, reading)));
-    await expectRows(db, table, readings.map(rowOf));
+    await expectRows(sink, readings.map(rowOf));
   });
 
   it('upserts a recalibrated reading over the row of the same (sensor_id, ts)', async () => {
-    const { topic, table, db } = await sinkInto();
+    const sink = await sinkInto();
+    const { topic } = sink;
     const other = { ...ok, ts: '2026-11-29T04:38:13.000Z' };
     const recalibrated = { ...ok, value: 20.5, profile: 'sensor-001@2025-06-01#0000aaaa1111', calibrated_at: '2026-11-30T00:00:00.000Z' };
     await produce([readingRecord(topic, ok), readingRecord(topic, other)]);
-    await expectRows(db, table, [rowOf(ok), rowOf(other)]);
+    await expectRows(sink, [rowOf(ok), rowOf(other)]);
     await produce([readingRecord(topic, recalibrated)]);
-    await expectRows(db, table, [rowOf(recalibrated), rowOf(other)]);
+    await expectRows(sink, [rowOf(recalibrated), rowOf(other)]);
   });
 
   it('deletes the row of a reading when its tombstone arrives', async () => {
-    const { topic, table, db } = await sinkInto();
+    const sink = await sinkInto();
+    const { topic } = sink;
     const kept = { ...ok, sensor_id: 'sensor-002' };
     await produce([readingRecord(topic, ok), readingRecord(topic, kept)]);
-    await expectRows(db, table, [rowOf(ok), rowOf(kept)]);
+    await expectRows(sink, [rowOf(ok), rowOf(kept)]);
     await produce([tombstone(topic, ok.sensor_id, ok.ts)]);
-    await expectRows(db, table, [rowOf(kept)]);
+    await expectRows(sink, [rowOf(kept)]);
   });
 
   it('never lands a reading from an aborted transaction (the sink reads read_committed)', async () => {
-    const { topic, table, db } = await sinkInto();
+    const sink = await sinkInto();
+    const { topic } = sink;
     const aborted = { ...ok, sensor_id: 'sensor-aborted' };
     const producer = new Producer({
       clientId: uniqueName('connect-test-tx'), bootstrapBrokers: brokers(), idempotent: true,
@@ -176,17 +200,22 @@ describe('Debezium JDBC sink (connectors/kafka-connect/calibrated-jdbc-sink.json
     }
     // The committed reading comes after the aborted one in the log: once it is in, the
     // aborted one has been read past, and it must not be there.
-    await expectRows(db, table, [rowOf(ok)]);
+    await expectRows(sink, [rowOf(ok)]);
   });
 
   it('sends a record that is not Connect JSON to the dead-letter topic and goes on with the next', async () => {
-    const { topic, table, dlq, db } = await sinkInto();
+    const sink = await sinkInto();
+    const { topic, dlq } = sink;
     const garbage = Buffer.from('{"sensor_id":"sensor-001","value":21.37}');
     await produce([{ topic, key: Buffer.from('sensor-001|1795923492123'), value: garbage }, readingRecord(topic, ok)]);
-    await expectRows(db, table, [rowOf(ok)]);
+    await expectRows(sink, [rowOf(ok)]);
 
-    const consumer = new Consumer({ groupId: uniqueName('connect-test-dlq'), clientId: uniqueName('connect-test-dlq'), bootstrapBrokers: brokers() });
-    onTestFinished(async () => { await consumer.close(); });
+    const groupId = uniqueName('connect-test-dlq');
+    const consumer = new Consumer({ groupId, clientId: groupId, bootstrapBrokers: brokers() });
+    onTestFinished(async () => {
+      await consumer.close();
+      await deleteGroups([groupId]);
+    });
     const stream = await consumer.consume({ topics: [dlq], mode: 'earliest', autocommit: false, maxWaitTime: 500 });
     const dead: { value: Buffer; headers: Map<string, string> }[] = [];
     stream.on('data', (message) => {

@@ -143,3 +143,19 @@ export async function deleteConnector(worker: ConnectWorker, name: string): Prom
     throw new Error(`DELETE connector ${name} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
 }
+
+/**
+ * Deletes consumer groups (a sink connector's `connect-<name>`, a test consumer's), retrying
+ * while a member is still leaving: a group with members cannot be deleted.
+ */
+export async function deleteGroups(groups: string[]): Promise<void> {
+  const admin = new Admin({ clientId: uniqueName('connect-cleanup'), bootstrapBrokers: brokers() });
+  try {
+    await waitFor(async () => {
+      await admin.deleteGroups({ groups });
+      return true;
+    }, { timeoutMs: 30_000, intervalMs: 500, message: `consumer groups ${groups.join(', ')} to be deleted` });
+  } finally {
+    await admin.close();
+  }
+}
