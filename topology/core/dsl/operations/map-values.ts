@@ -1,0 +1,16 @@
+// `mapValues`: a new value per record; the key, timestamp and headers are kept.
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+
+export type ValueMapper<K, V, VOut> = (value: V, key: K) => VOut;
+
+export function mapValuesProcessor<K, V, VOut>(mapper: ValueMapper<K, V, VOut>): ProcessorSupplier<K, V, K, VOut> {
+  return () => {
+    let context: ProcessorContext<K, VOut>;
+    return {
+      init: (ctx) => (context = ctx),
+      process: (record) => {
+        context.forward({ ...record, value: mapper(record.value, record.key) });
+      },
+    };
+  };
+}
