@@ -9,7 +9,6 @@ import { splitProcessor } from '../dsl/operations/split.js';
 import type { Branch } from '../dsl/operations/split.js';
 import { requireFunction } from '../dsl/options.js';
 import type { Named } from '../dsl/options.js';
-import type { ProcessorSupplier } from '../processor.js';
 import type { TopologyGraph } from './graph.js';
 import { StreamNode } from './stream-node.js';
 
