@@ -16,11 +16,12 @@ export const ErrorDecisions = ['dead-letter', 'fail'] as const;
 export type ErrorDecision = (typeof ErrorDecisions)[number];
 
 /**
- * Chooses per record. `error.code` says what went wrong (DESERIALIZATION_FAILED,
- * VALIDATION_FAILED, SERIALIZATION_FAILED, PROCESSING_FAILED, or the code of a KalibraError
- * thrown by a processor). Must be synchronous and cheap; it runs inside the transaction.
+ * Chooses per record, with the arguments of `TaskIO.deadLetter(source, error)`. `error.code`
+ * says what went wrong (DESERIALIZATION_FAILED, VALIDATION_FAILED, SERIALIZATION_FAILED,
+ * PROCESSING_FAILED, or the code of a KalibraError thrown by a processor). Must be
+ * synchronous and cheap; it runs inside the transaction.
  */
-export type ErrorHandler = (error: KalibraError, source: SourceRecord) => ErrorDecision;
+export type ErrorHandler = (source: SourceRecord, error: KalibraError) => ErrorDecision;
 
 /** The default: bad input never stops the topology. */
 export const deadLetterOnError: ErrorHandler = () => 'dead-letter';
@@ -32,9 +33,9 @@ export const failOnError: ErrorHandler = () => 'fail';
  * Asks `handler` and returns its decision. A handler that throws or answers something
  * else means `fail`: when the handler itself is broken, stopping is safer than guessing.
  */
-export function decideOnError(handler: ErrorHandler, error: KalibraError, source: SourceRecord): ErrorDecision {
+export function decideOnError(handler: ErrorHandler, source: SourceRecord, error: KalibraError): ErrorDecision {
   try {
-    const decision: unknown = handler(error, source);
+    const decision: unknown = handler(source, error);
     return decision === 'dead-letter' ? 'dead-letter' : 'fail';
   } catch {
     return 'fail';
@@ -45,7 +46,7 @@ export function decideOnError(handler: ErrorHandler, error: KalibraError, source
 export function errorHandlerOption(value: unknown, option: string): ErrorHandler {
   if (value === undefined) return deadLetterOnError;
   if (typeof value !== 'function') {
-    throw new CoreError('CONFIG_INVALID', `${option} must be a function (error, source) => 'dead-letter' | 'fail'`);
+    throw new CoreError('CONFIG_INVALID', `${option} must be a function (source, error) => 'dead-letter' | 'fail'`);
   }
   return value as ErrorHandler;
 }

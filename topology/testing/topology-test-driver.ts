@@ -131,7 +131,7 @@ export class TopologyTestDriver {
 
   /** What the runtime does too: ask the handler, then dead-letter or fail. */
   private deadLetter(source: SourceRecord, error: KalibraError): void {
-    if (decideOnError(this.onError, error, source) === 'fail') throw error;
+    if (decideOnError(this.onError, source, error) === 'fail') throw error;
     this.append(deadLetterRecord(this.dlqTopic, source, error));
   }
 

@@ -32,7 +32,7 @@ describe('the onError handler', () => {
   });
 
   it('can choose per error code: dead-letter validation failures, fail on anything else', () => {
-    const driver = driverWith((failure) => (failure.code === 'VALIDATION_FAILED' ? 'dead-letter' : 'fail'));
+    const driver = driverWith((_record, failure) => (failure.code === 'VALIDATION_FAILED' ? 'dead-letter' : 'fail'));
     const input = driver.createInputTopic('in', stringSerde(), stringSerde());
     input.pipeInput('k', '{"value":"x"}');
     expect(driver.createDeadLetterTopic().readDeadLetter().code).toBe('VALIDATION_FAILED');
@@ -41,7 +41,7 @@ describe('the onError handler', () => {
 
   it('gets the source record with its position', () => {
     const seen: string[] = [];
-    const driver = driverWith((_failure, record) => {
+    const driver = driverWith((record) => {
       seen.push(`${record.topic}[${record.partition}]@${record.offset}`);
       return 'dead-letter';
     });
@@ -59,21 +59,21 @@ describe('decideOnError', () => {
         () => {
           throw new Error('broken handler');
         },
-        error,
         source,
+        error,
       ),
     ).toBe('fail');
   });
 
   it('treats an answer other than dead-letter or fail as a fail decision', () => {
-    expect(decideOnError((() => 'skip') as unknown as ErrorHandler, error, source)).toBe('fail');
-    expect(decideOnError(() => 'dead-letter', error, source)).toBe('dead-letter');
+    expect(decideOnError((() => 'skip') as unknown as ErrorHandler, source, error)).toBe('fail');
+    expect(decideOnError(() => 'dead-letter', source, error)).toBe('dead-letter');
   });
 });
 
 describe('errorHandlerOption', () => {
   it('defaults to dead-lettering and rejects a non-function naming the option', () => {
-    expect(errorHandlerOption(undefined, 'options.onError')(error, source)).toBe('dead-letter');
+    expect(errorHandlerOption(undefined, 'options.onError')(source, error)).toBe('dead-letter');
     expect(() => errorHandlerOption('fail', 'options.onError')).toThrow(/options\.onError must be a function/);
   });
 });
