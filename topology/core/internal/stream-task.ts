@@ -118,10 +118,17 @@ export class StreamTask implements Task, TaskPort {
       return;
     }
     const processor = this.processors.get(nodeName);
+    let result: unknown;
     try {
-      processor?.process(record);
+      result = processor?.process(record);
     } catch (thrown) {
       throw asKalibraError(thrown, 'PROCESSING_FAILED', `processor "${nodeName}" threw`);
+    }
+    if (isThenable(result)) {
+      // An async process() would finish after the record's outputs were sent, and its
+      // rejection would crash the process. Refuse it on the first record instead.
+      result.then(undefined, () => undefined);
+      throw new CoreError('PROCESSING_FAILED', `processor "${nodeName}" returned a promise; process() must be synchronous`);
     }
   }
 
@@ -159,6 +166,10 @@ export class StreamTask implements Task, TaskPort {
   private assertOpen(operation: string): void {
     if (this.closed) throw new CoreError('STATE_INVALID', `${operation}() called on a closed task`);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function where(source: SourceRecord): string {

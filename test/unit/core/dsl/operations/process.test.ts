@@ -103,3 +103,18 @@ describe('process', () => {
     expect(letter.message).toMatch(/unknown child "nowhere"/);
   });
 });
+
+describe('process with an async processor', () => {
+  it('dead-letters the record instead of losing the outcome of a process() that returns a promise', () => {
+    const builder = new StreamsBuilder();
+    builder.stream('in', strings).process(() => ({
+      // eslint-disable-next-line @typescript-eslint/require-await, @typescript-eslint/no-misused-promises -- the mistake under test
+      process: async () => {
+        throw new Error('rejected later');
+      },
+    }));
+    const driver = new TopologyTestDriver(builder.build());
+    driver.createInputTopic('in', stringSerde(), stringSerde()).pipeInput('k', 'v');
+    expect(driver.createDeadLetterTopic().readDeadLetter().message).toMatch(/returned a promise; process\(\) must be synchronous/);
+  });
+});
