@@ -1,5 +1,6 @@
 // Reads the dead-letter topic of a topology under test, with the `kalibra.*` headers of
-// core/dead-letter.ts already decoded, so a test can say which record failed and why.
+// core/dead-letter.ts already decoded, so a test can say which record failed and why. It
+// never decodes the original key and value: they are the bytes that failed.
 import { DeadLetterHeaders } from '../core/dead-letter.js';
 import { CoreError } from '../core/errors.js';
 import type { DriverPort } from './driver-port.js';

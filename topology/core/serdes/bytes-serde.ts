@@ -1,4 +1,5 @@
-// Raw bytes, passed through untouched: for topics a topology only routes, never reads.
+// Raw bytes, passed through untouched: for topics a topology only routes, never reads. It
+// never copies: the Buffer handed out is the one consumed.
 import { nullBytesError, nullValueError } from './serde.js';
 import type { Serde } from './serde.js';
 

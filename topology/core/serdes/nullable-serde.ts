@@ -1,6 +1,7 @@
 // Makes null explicit: null bytes <-> null, everything else goes to the wrapped serde. Use
 // it for a value serde when tombstones must flow through the topology (e.g. a delete that
-// has to reach a compacted output topic), or for a key serde of an unkeyed topic.
+// has to reach a compacted output topic), or for a key serde of an unkeyed topic. It never
+// turns anything else into null.
 import type { Serde } from './serde.js';
 
 export function nullableSerde<T>(serde: Serde<T>): Serde<T | null> {

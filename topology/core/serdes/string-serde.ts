@@ -1,4 +1,5 @@
-// UTF-8 strings. Null bytes are rejected (see serde.ts); malformed UTF-8 is an error.
+// UTF-8 strings. Null bytes are rejected (see serde.ts); malformed UTF-8 is an error: it
+// must never be decoded to U+FFFD and passed on as if it were the text that was sent.
 import { decodeUtf8, nullBytesError, nullValueError } from './serde.js';
 import type { Serde } from './serde.js';
 

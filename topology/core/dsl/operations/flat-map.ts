@@ -1,5 +1,6 @@
 // `flatMap`: zero or more key-value pairs per record, forwarded in order; each keeps the
-// source record's timestamp and headers.
+// source record's timestamp and headers. It never buffers: each pair is forwarded as the
+// mapper yields it.
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { KeyValue } from '../../record.js';
 

@@ -1,4 +1,5 @@
-// `map`: a new key and value per record; timestamp and headers are kept.
+// `map`: a new key and value per record; timestamp and headers are kept. It never changes
+// the record it was given: it forwards a new one.
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { KeyValue } from '../../record.js';
 
