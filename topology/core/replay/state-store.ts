@@ -3,6 +3,7 @@
 // seen by every reader in full, so no group may share its partitions.
 import { randomBytes } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, Producer, type BaseOptions } from '@platformatic/kafka';
+import { freshProducerIdentity } from '../client-workarounds.js';
 import { ReplayError } from './errors.js';
 import {
   appliedKey, decodeState, emptyReplayState, encodeState, foldState, requestKey,
@@ -53,10 +54,18 @@ export async function readReplayState(location: StateLocation, timeoutMs = 30_00
             reject(error instanceof Error ? error : new ReplayError('STATE_CORRUPT', String(error)));
             return;
           }
-          const end = endByPartition[message.partition] ?? 0n;
-          if (message.offset + 1n >= end) remaining.delete(message.partition);
-          if (remaining.size === 0) { clearTimeout(timer); resolve(); }
+          checkDone();
         });
+        // The end offset counts transaction markers, which are never delivered as messages:
+        // completion is judged by the stream's next fetch offset, which does move past them.
+        const checkDone = (): void => {
+          for (const partition of remaining) {
+            const next = stream.offsetsToFetch.get(`${stateTopic}:${partition}`) ?? 0n;
+            if (next >= (endByPartition[partition] ?? 0n)) remaining.delete(partition);
+          }
+          if (remaining.size === 0) { clearTimeout(timer); resolve(); }
+        };
+        stream.on('fetch', checkDone);
         stream.on('error', (error: Error) => { clearTimeout(timer); reject(new ReplayError('KAFKA_FAILED', error.message, { cause: error })); });
       });
     } finally {
@@ -77,6 +86,7 @@ export async function publishReplayState(location: StateLocation, request: Repla
   const producer = new Producer({
     ...connection,
     clientId: `${connection.clientId ?? 'kalibra'}-replay`,
+    ...freshProducerIdentity,
     idempotent: true,
     // One replay tool per group at a time: a second one fences the first.
     transactionalId: `kalibra-replay-${group}`,
