@@ -83,7 +83,7 @@ describe('replay planning and the offline reset', () => {
     expect(started.request.epoch).toBe(1);
 
     const offsets = await client.listConsumerGroupOffsets({ groups: [group] });
-    const committed = offsets[0]!.topics.find((t) => t.name === topic)!.partitions.map((p) => [p.partitionIndex, p.committedOffset]);
+    const committed = offsets[0]!.topics.find((t) => t.name === topic)!.partitions.map((p): [number, bigint] => [p.partitionIndex, p.committedOffset]);
     expect(new Map(committed)).toEqual(new Map([[0, 5n], [1, 5n]]));
 
     const state = await readReplayState({ ...location, group, topic });
