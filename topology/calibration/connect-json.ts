@@ -2,13 +2,14 @@
 // the {schema, payload} envelope that Connect's JsonConverter reads with schemas.enable=true,
 // so the Debezium JDBC sink can land readings.calibrated in calibrated_readings unchanged.
 // Pure: values in, bytes out. It must never emit a record the sink would misread: a bad
-// timestamp or a non-finite number is an error naming the field, never a silent null.
+// timestamp or a non-finite number is a SERIALIZATION_FAILED error naming the field, never a
+// silent null. The Serde wrappers are in connect-json-serde.ts.
 //
 // The key is Connect JSON too ({sensor_id, ts}), because the sink takes the primary key from
 // the record key (primary.key.mode=record_key), which is what lets a tombstone delete its row.
 // It is deterministic (same reading, same bytes), so compaction still keeps one record per
-// reading. It is not the `<sensor_id>|<epoch ms>` key of the kalibra format, so a producer
-// writing this format must choose the partition from sensor_id itself.
+// reading. It is not the `<sensor_id>|<epoch ms>` key of the kalibra format: partition it
+// with javaCompatiblePartitioner(connectJsonSensorPart) to keep a sensor on one partition.
 import { CoreError } from '../core/errors.js';
 
 /** The calibrated reading as ARCHITECTURE.md defines it (the readings.calibrated JSON). */
@@ -134,8 +135,23 @@ export function encodeConnectJsonTombstoneKey(sensorId: string, ts: string | num
   return Buffer.from(JSON.stringify(connectJsonKey(sensorId, ts)), 'utf8');
 }
 
+/**
+ * The sensor_id bytes of a Connect JSON key, for javaCompatiblePartitioner(): hashing them
+ * puts a sensor's readings on the same partition as the kalibra key's sensor part does.
+ * A key that is not a Connect JSON reading key is hashed whole.
+ */
+export function connectJsonSensorPart(key: Buffer): Buffer {
+  try {
+    const parsed = JSON.parse(key.toString('utf8')) as { payload?: { sensor_id?: unknown } } | null;
+    const sensorId = parsed?.payload?.sensor_id;
+    return typeof sensorId === 'string' ? Buffer.from(sensorId, 'utf8') : key;
+  } catch {
+    return key;
+  }
+}
+
 function invalid(field: string, why: string): CoreError {
-  return new CoreError('VALIDATION_FAILED', `connect-json: ${field} ${why}`);
+  return new CoreError('SERIALIZATION_FAILED', `connect-json: ${field} ${why}`);
 }
 
 function requireText(value: unknown, field: string): string {

@@ -3,12 +3,15 @@ import {
   calibratedKeySchema,
   calibratedValueSchema,
   connectJsonKey,
+  connectJsonSensorPart,
   connectJsonValue,
   encodeConnectJson,
   encodeConnectJsonTombstoneKey,
 } from '../../../topology/calibration/connect-json.js';
 import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.js';
+import { readingKey, sensorPart } from '../../../topology/calibration/reading-key.js';
 import { CoreError } from '../../../topology/core/errors.js';
+import { javaPartition } from '../../../topology/core/partitioning.js';
 
 const reading: CalibratedReadingMessage = {
   sensor_id: 'sensor-001',
@@ -109,7 +112,7 @@ describe('connect-json', () => {
     ['not a date', 'yesterday'],
   ])('refuses a ts that is %s, naming the field', (_why, ts) => {
     const error = validationError(() => connectJsonValue({ ...reading, ts }));
-    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.code).toBe('SERIALIZATION_FAILED');
     expect(error.message).toContain('ts ');
   });
 
@@ -129,5 +132,21 @@ describe('connect-json', () => {
 
   it.each([['sensor_id'], ['status']])('refuses an empty %s', (field) => {
     expect(validationError(() => connectJsonValue({ ...reading, [field]: '' })).message).toContain(`${field} must be a non-empty string`);
+  });
+});
+
+describe('connectJsonSensorPart', () => {
+  it('partitions a Connect JSON key like the kalibra key of the same reading', () => {
+    for (const sensorId of ['sensor-001', 'sensor-002', 'kitchen|north', 'ümlaut-7']) {
+      const connectKey = encodeConnectJson({ ...reading, sensor_id: sensorId }).key;
+      const kalibraKey = Buffer.from(readingKey(sensorId, TS));
+      expect(connectJsonSensorPart(connectKey).equals(sensorPart(kalibraKey))).toBe(true);
+      expect(javaPartition(connectJsonSensorPart(connectKey), 12)).toBe(javaPartition(sensorPart(kalibraKey), 12));
+    }
+  });
+
+  it('hashes a key that is not Connect JSON whole', () => {
+    const key = Buffer.from('not json');
+    expect(connectJsonSensorPart(key)).toBe(key);
   });
 });
