@@ -180,6 +180,19 @@ describe('Debezium JDBC sink (connectors/kafka-connect/calibrated-jdbc-sink.json
     await expectRows(sink, [rowOf(kept)]);
   });
 
+  it('applies inserts, deletes and re-inserts of one batch in their order', async () => {
+    const sink = await sinkInto();
+    const { topic } = sink;
+    const gone = { ...ok, sensor_id: 'sensor-gone' };
+    const back = { ...ok, value: 19.99, calibrated_at: '2026-11-29T05:00:00.000Z' };
+    await produce([
+      readingRecord(topic, gone), readingRecord(topic, ok),
+      tombstone(topic, gone.sensor_id, gone.ts), tombstone(topic, ok.sensor_id, ok.ts),
+      readingRecord(topic, back),
+    ]);
+    await expectRows(sink, [rowOf(back)]);
+  });
+
   it('never lands a reading from an aborted transaction (the sink reads read_committed)', async () => {
     const sink = await sinkInto();
     const { topic } = sink;
