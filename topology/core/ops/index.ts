@@ -11,7 +11,7 @@ export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.js'
 export { parseDuration } from './config/parse-value.js';
 export { renderHelp } from './config/help.js';
 export type { HelpOptions } from './config/help.js';
-export { renderConfigReference } from './config/reference.js';
+export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config/reference.js';
 export type { ReferenceOptions } from './config/reference.js';
 export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.js';
 export type { CommandLineOptions, LoadedConfig } from './config/command-line.js';

@@ -14,6 +14,8 @@ export interface OptionFacts {
   type: string;
   /** Rendered default, or undefined when there is none. */
   defaultText: string | undefined;
+  /** The default is a description (defaultLabel, e.g. "the hostname"), not a literal value. */
+  defaultIsLabel: boolean;
   required: boolean;
   /** Description plus constraints (choices, range, secret handling). */
   description: string;
@@ -42,10 +44,11 @@ export function describeOption(name: string, declaration: OptionDeclaration): Op
     group: declaration.group ?? DEFAULT_GROUP,
     flag: declaration.type === 'bool' ? `--${flag}, --no-${flag}`
       : declaration.type === 'secret' ? `--${flag}-file ${PLACEHOLDER.secret}`
-        : `--${flag} ${PLACEHOLDER[declaration.type]}`,
+        : `--${flag} ${declaration.placeholder === undefined ? PLACEHOLDER[declaration.type] : `<${declaration.placeholder}>`}`,
     env: declaration.env === undefined ? '' : declaration.type === 'secret' ? `${declaration.env}, ${declaration.env}_FILE` : declaration.env,
     type: declaration.type,
     defaultText: defaultText(declaration),
+    defaultIsLabel: declaration.defaultLabel !== undefined,
     required: declaration.required === true,
     description: [declaration.description, ...notes].join(' '),
   };

@@ -12,6 +12,9 @@ export interface HelpOptions {
   epilog?: string;
 }
 
+const WIDTH = 100;
+const INDENT = '      ';
+
 export function renderHelp(declarations: OptionDeclarations, options: HelpOptions): string {
   const lines = [`Usage: ${options.usage}`, ''];
   if (options.summary !== undefined) lines.push(options.summary, '');
@@ -21,11 +24,26 @@ export function renderHelp(declarations: OptionDeclarations, options: HelpOption
       const env = fact.env === '' ? '' : `  [env ${fact.env}]`;
       const tail = fact.required ? '  (required)' : fact.defaultText === undefined ? '' : `  (default: ${fact.defaultText})`;
       lines.push(`  ${fact.flag}${env}${tail}`);
-      lines.push(`      ${fact.description}`);
+      lines.push(...wrap(fact.description, WIDTH - INDENT.length).map((line) => INDENT + line));
     }
     lines.push('');
   }
   lines.push('  -h, --help  show this help and exit', '');
   if (options.epilog !== undefined) lines.push(options.epilog, '');
   return lines.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }

@@ -18,6 +18,8 @@ interface OptionBase {
   /** Heading under which `--help` and the reference list the option. */
   group?: string;
   required?: boolean;
+  /** The value's name in help, e.g. `path` for `--kafka-tls-ca-file <path>`; default: the type. */
+  placeholder?: string;
   /** Shown as the default in help when the real default is computed at run time (e.g. "the hostname"). */
   defaultLabel?: string;
 }

@@ -8,15 +8,15 @@ const group = 'Process';
 
 export const processOptions = defineOptions({
   httpPort: {
-    env: 'KALIBRA_HTTP_PORT', type: 'int', default: 8080, min: 0, max: 65535, group,
+    env: 'KALIBRA_HTTP_PORT', type: 'int', placeholder: 'port', default: 8080, min: 0, max: 65535, group,
     description: 'Port of /healthz, /readyz and /metrics; 0 picks a free port (logged at start).',
   },
   logLevel: {
-    env: 'KALIBRA_LOG_LEVEL', type: 'string', choices: LogLevels, default: 'info', group,
+    env: 'KALIBRA_LOG_LEVEL', type: 'string', choices: LogLevels, placeholder: 'level', default: 'info', group,
     description: 'Least severe level that is logged (JSON lines on stderr).',
   },
   instanceId: {
-    env: 'KALIBRA_INSTANCE_ID', type: 'string', defaultLabel: 'the hostname', group,
+    env: 'KALIBRA_INSTANCE_ID', type: 'string', placeholder: 'id', defaultLabel: 'the hostname', group,
     description: 'Name of this instance in logs, metrics and transactional ids; must be stable across restarts (a StatefulSet pod name).',
   },
 });

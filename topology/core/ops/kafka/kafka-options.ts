@@ -13,7 +13,7 @@ export const kafkaOptions = defineOptions({
     description: 'Bootstrap brokers as host:port.',
   },
   kafkaClientId: {
-    env: 'KAFKA_CLIENT_ID', type: 'string', group, defaultLabel: 'kalibra-<command>',
+    env: 'KAFKA_CLIENT_ID', type: 'string', placeholder: 'id', group, defaultLabel: 'kalibra-<command>',
     description: 'Client id the brokers see in their logs and quotas.',
   },
   kafkaTls: {
@@ -21,23 +21,23 @@ export const kafkaOptions = defineOptions({
     description: 'Connect with TLS. Without a CA file the system trust store verifies the brokers.',
   },
   kafkaTlsCaFile: {
-    env: 'KAFKA_TLS_CA_FILE', type: 'string', group,
+    env: 'KAFKA_TLS_CA_FILE', type: 'string', placeholder: 'path', group,
     description: 'PEM file with the CA certificate(s) that signed the brokers\' certificates (Strimzi: the cluster CA). Needs KAFKA_TLS=true.',
   },
   kafkaTlsCertFile: {
-    env: 'KAFKA_TLS_CERT_FILE', type: 'string', group,
+    env: 'KAFKA_TLS_CERT_FILE', type: 'string', placeholder: 'path', group,
     description: 'PEM client certificate for mutual TLS (Strimzi: user.crt). Needs KAFKA_TLS_KEY_FILE.',
   },
   kafkaTlsKeyFile: {
-    env: 'KAFKA_TLS_KEY_FILE', type: 'string', group,
+    env: 'KAFKA_TLS_KEY_FILE', type: 'string', placeholder: 'path', group,
     description: 'PEM private key of the client certificate (Strimzi: user.key). Needs KAFKA_TLS_CERT_FILE.',
   },
   kafkaSaslMechanism: {
-    env: 'KAFKA_SASL_MECHANISM', type: 'string', choices: KafkaSaslMechanisms, group,
+    env: 'KAFKA_SASL_MECHANISM', type: 'string', choices: KafkaSaslMechanisms, placeholder: 'mechanism', group,
     description: 'SASL mechanism; when set, KAFKA_SASL_USERNAME and the password are required.',
   },
   kafkaSaslUsername: {
-    env: 'KAFKA_SASL_USERNAME', type: 'string', group,
+    env: 'KAFKA_SASL_USERNAME', type: 'string', placeholder: 'name', group,
     description: 'SASL user name (Strimzi: the KafkaUser name).',
   },
   kafkaSaslPassword: {
