@@ -3,6 +3,7 @@
 // fit together. The password is handed over as a function, so the options object itself
 // holds no secret if anything ever prints it; no message here contains a secret.
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { ConfigValues } from '../config/option.js';
@@ -13,7 +14,7 @@ import type { kafkaOptions } from './kafka-options.js';
 export type KafkaConfig = ConfigValues<typeof kafkaOptions>;
 
 /** What every Kafka client (Producer, Consumer, Admin) of a process is built from. */
-export type KafkaConnectionOptions = Pick<BaseOptions, 'bootstrapBrokers' | 'clientId' | 'tls' | 'sasl'>;
+export type KafkaConnectionOptions = Pick<BaseOptions, 'bootstrapBrokers' | 'clientId' | 'tls' | 'tlsServerName' | 'sasl'>;
 
 export interface ConnectionOptionsContext {
   /** Used when KAFKA_CLIENT_ID is not set, e.g. `kalibra-calibrator`. */
@@ -53,6 +54,9 @@ export async function kafkaConnectionOptions(config: KafkaConfig, context: Conne
     if (cert !== undefined) tls.cert = cert;
     if (key !== undefined) tls.key = key;
     options.tls = tls;
+    // Node sends no SNI unless asked, and Strimzi's route/ingress listeners route by SNI. An IP
+    // address is not a valid SNI name (RFC 6066; Node warns), so a bootstrap list of IPs goes without.
+    if (!config.kafkaBrokers.some((broker) => isIP(brokerHost(broker)) !== 0)) options.tlsServerName = true;
   }
   if (config.kafkaSaslMechanism !== undefined) {
     const password = config.kafkaSaslPassword;
@@ -64,6 +68,11 @@ export async function kafkaConnectionOptions(config: KafkaConfig, context: Conne
     options.sasl = sasl;
   }
   return options;
+}
+
+function brokerHost(broker: string): string {
+  const host = broker.slice(0, broker.lastIndexOf(':'));
+  return host.startsWith('[') ? host.slice(1, -1) : host;
 }
 
 /** Combinations that cannot work, found before any file is read or socket opened. */

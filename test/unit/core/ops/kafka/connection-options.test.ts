@@ -42,9 +42,17 @@ describe('kafkaConnectionOptions', () => {
     expect((await build({ KAFKA_TLS: 'true' })).tls).toEqual({});
   });
 
+  it('sends the broker host name as SNI, except when a bootstrap broker is an IP address', async () => {
+    expect((await build({ KAFKA_TLS: 'true', KAFKA_BROKERS: 'kafka-bootstrap.kafka.svc:9093' })).tlsServerName).toBe(true);
+    expect((await build({ KAFKA_TLS: 'true', KAFKA_BROKERS: 'kafka:9093,10.0.0.7:9093' })).tlsServerName).toBeUndefined();
+    expect((await build({ KAFKA_TLS: 'true', KAFKA_BROKERS: '[::1]:9093' })).tlsServerName).toBeUndefined();
+    expect((await build({ KAFKA_BROKERS: 'kafka:9092' })).tlsServerName).toBeUndefined();
+  });
+
   it('reads the CA, client certificate and key from disk for mutual TLS', async () => {
     const options = await build({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/tls/ca.crt', KAFKA_TLS_CERT_FILE: '/tls/user.crt', KAFKA_TLS_KEY_FILE: '/tls/user.key' });
     expect(options.tls).toEqual({ ca: Buffer.from('CA PEM'), cert: Buffer.from('CERT PEM'), key: Buffer.from('KEY PEM') });
+    expect(options.tlsServerName).toBeUndefined();
   });
 
   it('names the option and path of a TLS file that cannot be read', async () => {
