@@ -40,3 +40,6 @@ export type { OpsServer, OpsServerOptions } from './http/ops-server.js';
 
 export { ExitCodes, Shutdown } from './shutdown/shutdown.js';
 export type { CloseHook, ShutdownOptions } from './shutdown/shutdown.js';
+
+export { startProcessOps } from './process-ops.js';
+export type { ProcessOps, ProcessOpsOptions } from './process-ops.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Shutdown } from '../../../../../topology/core/ops/shutdown/shutdown.js';
 
-const child = fileURLToPath(new URL('./fixtures/shutdown-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../fixtures/shutdown-child.ts', import.meta.url));
 
 interface Run {
   /** Hook names in the order they ran. */
