@@ -10,6 +10,8 @@ export const OpsErrorCodes = [
   'CONFIG_UNKNOWN_FLAG',   // a flag no declaration knows
   'CONFIG_FILE_UNREADABLE',// a *_FILE or TLS file could not be read; the message names the option and path
   'HTTP_LISTEN_FAILED',    // the ops HTTP server could not bind its port
+  'METRIC_CONFLICT',       // a metric name is already registered as another kind (a programming error)
+  'SHUTTING_DOWN',         // the reason of Shutdown.signal: work stopped because the process is stopping
   'SHUTDOWN_TIMEOUT',      // close hooks did not finish before the shutdown deadline
   'SHUTDOWN_HOOK_FAILED',  // a close hook threw or rejected
 ] as const;

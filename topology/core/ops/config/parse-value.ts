@@ -39,9 +39,11 @@ export function parseValue(raw: string, declaration: OptionDeclaration): ValueRe
       return { ok: true, value: splitList(raw) };
     case 'duration':
       return parseDuration(raw);
-    case 'secret':
+    case 'secret': {
       // Files written by editors and `echo` end with a newline that is not part of the secret.
-      return { ok: true, value: new Secret(raw.replace(/\r?\n$/, '')) };
+      const value = raw.replace(/\r?\n$/, '');
+      return value.trim() === '' ? bad('is empty') : { ok: true, value: new Secret(value) };
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 // so two components (or two instances of one) can share a metric safely.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Metric } from 'prom-client';
+import { OpsError } from '../errors.js';
 
 export const METRIC_PREFIX = 'kalibra_';
 
@@ -65,6 +66,6 @@ export class MetricsRegistry {
     if (existing === undefined) return create();
     if (existing instanceof kind) return existing;
     // A programming error (same name, different kind), so it throws at registration, never later.
-    throw new TypeError(`metric ${METRIC_PREFIX}${name} is already registered as another kind`);
+    throw new OpsError('METRIC_CONFLICT', `metric ${METRIC_PREFIX}${name} is already registered as another kind`);
   }
 }

@@ -99,7 +99,7 @@ export class Shutdown {
     } catch (error) {
       this.#logger?.warn('shutdown start callback failed', { error });
     }
-    this.#abort.abort(new OpsError('SHUTDOWN_TIMEOUT', `shutting down: ${reason}`));
+    this.#abort.abort(new OpsError('SHUTTING_DOWN', `shutting down: ${reason}`));
 
     const pending = this.#hooks.slice().reverse();
     let current: string | undefined;

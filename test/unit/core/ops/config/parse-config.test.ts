@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { defineOptions } from '../../../../../topology/core/ops/config/option.js';
 import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
 import { ConfigError } from '../../../../../topology/core/ops/errors.js';
@@ -87,6 +87,11 @@ describe('parseConfig', () => {
     expect(result.secrets).toContain('s3cret-pw');
   });
 
+  it('rejects an empty secret file, naming the option', () => {
+    const error = configError(() => parse({ KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': '\n' })));
+    expect(error.message).toBe('KAFKA_SASL_PASSWORD: is empty');
+  });
+
   it('reads a secret file named by a --x-file flag', () => {
     const result = parse({}, ['--database-url-file', '/db'], files({ '/db': 'postgres://u:pw@h/db\r\n' }));
     expect(result.values.databaseUrl.reveal()).toBe('postgres://u:pw@h/db');
@@ -141,6 +146,18 @@ describe('parseConfig', () => {
   it('returns help for --help or -h before validating anything', () => {
     expect(parseConfig(declarations, { env: {}, argv: ['--kalibra-http-port=bad', '--help'] })).toEqual({ help: true });
     expect(parseConfig(declarations, { env: {}, argv: ['-h'] })).toEqual({ help: true });
+  });
+
+  it('types parsed values from the declarations: defaults and required make them defined, choices narrow them', () => {
+    const { values } = parse({});
+    expectTypeOf(values.port).toEqualTypeOf<number>();
+    expectTypeOf(values.batchMax).toEqualTypeOf<number | undefined>();
+    expectTypeOf(values.groupId).toEqualTypeOf<string>();
+    expectTypeOf(values.kafkaSaslMechanism).toEqualTypeOf<'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'PLAIN' | undefined>();
+    expectTypeOf(values.dryRun).toEqualTypeOf<boolean>();
+    expectTypeOf(values.sensor).toEqualTypeOf<string[]>();
+    const inline = parseConfig({ ...kafkaOptions, retries: { env: 'RETRIES', type: 'int', default: 3, description: 'r' } }, { env: {}, argv: [] });
+    if (!inline.help) expectTypeOf(inline.values.retries).toEqualTypeOf<number>();
   });
 
   it('never shows a secret value when the parsed config is printed', () => {

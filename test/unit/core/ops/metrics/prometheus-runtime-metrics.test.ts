@@ -88,7 +88,7 @@ describe('MetricsRegistry', () => {
     const registry = new MetricsRegistry({ defaultMetrics: false });
     const first = registry.counter({ name: 'x_total', help: 'x' });
     expect(registry.counter({ name: 'x_total', help: 'x' })).toBe(first);
-    expect(() => registry.gauge({ name: 'x_total', help: 'x' })).toThrow(/already registered as another kind/);
+    expect(() => registry.gauge({ name: 'x_total', help: 'x' })).toThrow(expect.objectContaining({ code: 'METRIC_CONFLICT' }));
   });
 
   it('adds default labels and Node process metrics when asked', async () => {

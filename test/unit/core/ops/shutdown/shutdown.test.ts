@@ -88,6 +88,7 @@ describe('Shutdown', () => {
     const [first, second] = await Promise.all([shutdown.shutdown('test'), shutdown.shutdown('again')]);
     expect([first, second]).toEqual([0, 0]);
     expect(calls).toEqual(['start', 'a aborted=true']);
+    expect(shutdown.signal.reason).toMatchObject({ code: 'SHUTTING_DOWN', message: 'shutting down: test' });
     expect(exits).toEqual([0]);
   });
 
