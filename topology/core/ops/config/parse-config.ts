@@ -80,7 +80,10 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
       }]);
     }
     let raw: string;
-    if (declaration.type === 'bool' && inline === undefined) {
+    if (target === negated && inline !== undefined) {
+      issues.push({ code: 'CONFIG_INVALID', option: `--${flag}`, message: 'takes no value' });
+      continue;
+    } else if (declaration.type === 'bool' && inline === undefined) {
       raw = target === negated ? 'false' : 'true';
     } else if (inline !== undefined) {
       raw = inline;

@@ -69,6 +69,8 @@ describe('parseConfig', () => {
     expect(parse({}, ['--kafka-tls']).values.kafkaTls).toBe(true);
     expect(parse({ KAFKA_TLS: 'true' }, ['--no-kafka-tls']).values.kafkaTls).toBe(false);
     expect(parse({}, ['--dry-run']).values.dryRun).toBe(true);
+    expect(parse({ KAFKA_TLS: 'true' }, ['--kafka-tls=no']).values.kafkaTls).toBe(false);
+    expect(configError(() => parse({}, ['--no-kafka-tls=true'])).message).toBe('--no-kafka-tls: takes no value');
   });
 
   it('accumulates a repeated list flag and keeps positionals in order', () => {
