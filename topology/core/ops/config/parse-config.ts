@@ -114,9 +114,9 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
       const result = parseValue(raw, declaration);
       if (result.ok) values[name] = result.value;
       else issues.push({ code: 'CONFIG_INVALID', option: label, message: result.message });
+      // Only values someone supplied are secret: a declared default is printed in --help anyway.
+      if (result.ok && isSecret(result.value)) secrets.push(result.value.reveal());
     }
-    const value = values[name];
-    if (isSecret(value) && value.reveal().length > 0) secrets.push(value.reveal());
   }
 
   const [first, ...rest] = issues;

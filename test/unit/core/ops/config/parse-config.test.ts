@@ -86,7 +86,12 @@ describe('parseConfig', () => {
   it('reads a secret from <ENV>_FILE and trims the trailing newline', () => {
     const result = parse({ KAFKA_SASL_PASSWORD_FILE: '/run/secrets/pw' }, [], files({ '/run/secrets/pw': 's3cret-pw\n' }));
     expect(result.values.kafkaSaslPassword?.reveal()).toBe('s3cret-pw');
-    expect(result.secrets).toContain('s3cret-pw');
+    expect(result.secrets).toEqual(['s3cret-pw']);
+  });
+
+  it('does not count a secret option\'s documented default as a secret to redact', () => {
+    expect(parse({}).secrets).toEqual([]);
+    expect(parse({ DATABASE_URL: 'postgres://u:pw@db/k' }).secrets).toEqual(['postgres://u:pw@db/k']);
   });
 
   it('rejects an empty secret file, naming the option', () => {
