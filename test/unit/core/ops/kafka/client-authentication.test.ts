@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { createServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
-import { Connection, saslPlain } from '@platformatic/kafka';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { Connection, saslPlain, saslScramSha } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
 import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.js';
 import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
 
-// The built options are handed to @platformatic/kafka's own Connection, against a local TLS
-// server that demands a client certificate: a real handshake, with certificates made by openssl.
+// The built options are handed to @platformatic/kafka's own code: its Connection against a
+// local TLS server that demands a client certificate (certificates made by openssl), and its
+// SASL/PLAIN and SCRAM exchanges against a server side that checks the real password.
 let dir: string;
 let server: Server;
 let port: number;
@@ -98,4 +100,51 @@ describe('SASL options with the Kafka client', () => {
     await saslPlain.authenticate(authenticate, new Connection('x'), sasl.username!, sasl.password!);
     expect(sent?.toString()).toBe('\0sink\0plain-pw');
   });
+
+  it.each([['SCRAM-SHA-512', 'sha512', 64], ['SCRAM-SHA-256', 'sha256', 32]] as const)(
+    'completes the client\'s own %s exchange against a server that checks the proof with the real password', async (mechanism, hash, keyLength) => {
+      const options = await optionsFor({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'calibrator', KAFKA_SASL_PASSWORD: 'scram-pw' });
+      const server = scramServer('calibrator', 'scram-pw', hash, keyLength);
+      const wrongPassword = scramServer('calibrator', 'another-pw', hash, keyLength);
+      const authenticate = ((_connection: unknown, authBytes: Buffer, callback: (error: Error | null, response: unknown) => void) => {
+        callback(null, { errorCode: 0, errorMessage: null, authBytes: broker.respond(authBytes.toString()), sessionLifetimeMs: 0n });
+      }) as unknown as Parameters<typeof saslScramSha.authenticate>[0];
+      const sasl = options.sasl!;
+      const algorithm = mechanism === 'SCRAM-SHA-512' ? 'SHA-512' : 'SHA-256';
+      let broker = server;
+      await saslScramSha.authenticate(authenticate, new Connection('x'), algorithm, sasl.username!, sasl.password!);
+      expect(server.verified).toBe(true);
+      broker = wrongPassword;
+      await expect(saslScramSha.authenticate(authenticate, new Connection('x'), algorithm, sasl.username!, sasl.password!)).rejects.toThrow('invalid-proof');
+    });
 });
+
+/** The broker's side of SCRAM (RFC 5802), enough to verify a client proof and sign the answer. */
+function scramServer(user: string, password: string, hash: 'sha256' | 'sha512', keyLength: number) {
+  const salt = randomBytes(16);
+  const iterations = 4096;
+  const salted = pbkdf2Sync(password, salt, iterations, keyLength, hash);
+  const hmac = (key: Buffer, data: string): Buffer => createHmac(hash, key).update(data).digest();
+  const storedKey = createHash(hash).update(hmac(salted, 'Client Key')).digest();
+  let clientFirstBare = '';
+  let serverFirst = '';
+  let verified = false;
+  const respond = (message: string): Buffer => {
+    if (message.startsWith('n,,')) {
+      clientFirstBare = message.slice(3);
+      const fields = new Map(clientFirstBare.split(',').map((field) => [field[0], field.slice(2)] as const));
+      if (fields.get('n') !== user) return Buffer.from('e=unknown-user');
+      serverFirst = `r=${fields.get('r')}${randomBytes(8).toString('hex')},s=${salt.toString('base64')},i=${iterations}`;
+      return Buffer.from(serverFirst);
+    }
+    const withoutProof = message.slice(0, message.lastIndexOf(',p='));
+    const proof = Buffer.from(message.slice(message.lastIndexOf(',p=') + 3), 'base64');
+    const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
+    const signature = hmac(storedKey, authMessage);
+    const clientKey = Buffer.from(proof.map((byte, i) => byte ^ (signature[i] ?? 0)));
+    verified = createHash(hash).update(clientKey).digest().equals(storedKey);
+    if (!verified) return Buffer.from('e=invalid-proof');
+    return Buffer.from(`v=${hmac(hmac(salted, 'Server Key'), authMessage).toString('base64')}`);
+  };
+  return { respond, get verified() { return verified; } };
+}
