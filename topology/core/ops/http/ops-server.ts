@@ -27,6 +27,9 @@ export interface OpsServer {
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const { readiness, metrics, logger } = options;
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new OpsError('CONFIG_INVALID', `ops server port must be an integer 0..65535 (KALIBRA_HTTP_PORT), got ${options.port}`);
+  }
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = (request.url ?? '/').split('?')[0];

@@ -97,6 +97,11 @@ describe('startOpsServer', () => {
     expect((error as Error).message).toContain(`:${first.port} (KALIBRA_HTTP_PORT): EADDRINUSE`);
   });
 
+  it('rejects a port outside 0..65535 with an error naming KALIBRA_HTTP_PORT', async () => {
+    await expect(startOpsServer({ port: 70000, readiness: new Readiness(), metrics: new MetricsRegistry({ defaultMetrics: false }) }))
+      .rejects.toMatchObject({ code: 'CONFIG_INVALID', message: 'ops server port must be an integer 0..65535 (KALIBRA_HTTP_PORT), got 70000' });
+  });
+
   it('closes cleanly, also with an idle keep-alive connection open, and refuses connections afterwards', async () => {
     const server = await startOpsServer({ port: 0, host: '127.0.0.1', readiness: new Readiness(), metrics: new MetricsRegistry({ defaultMetrics: false }) });
     const { Agent } = await import('node:http');
