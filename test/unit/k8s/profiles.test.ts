@@ -10,7 +10,7 @@ describe('calibration profiles in Kubernetes', () => {
   it('keep their ConfigMap name across edits, so an edit is hot-reloaded instead of rolling the pods', async () => {
     const objects = await rendered('k8s/overlays/production');
     const configMap = one(objects, 'ConfigMap', 'kalibra-calibration-profiles');
-    expect(Object.keys((configMap.data ?? {}) as object).sort()).toEqual(profileFiles().map((f) => f.split('/').pop()));
+    expect(Object.keys(configMap.data ?? {}).sort()).toEqual(profileFiles().map((f) => f.split('/').pop()));
   });
 
   it('are mounted as a directory at KALIBRA_PROFILES_DIR in the calibrator', async () => {
