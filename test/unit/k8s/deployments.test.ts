@@ -63,17 +63,30 @@ describe.each(['k8s/overlays/dev', 'k8s/overlays/production'])('Deployments in %
     expect(user.spec.authorization.acls.some((a) => a.resource.type === 'group' && a.resource.name === expected.group)).toBe(true);
   });
 
-  it('has a PodDisruptionBudget for each Deployment and a PodMonitor that selects all their pods', async () => {
+  it('has a PodDisruptionBudget for each Deployment', async () => {
     const objects = await rendered(target);
     const budgets = find(objects, 'PodDisruptionBudget') as (K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } })[];
-    const monitor = one(objects, 'PodMonitor', 'kalibra') as K8sObject & { spec: { selector: { matchExpressions: { key: string; values: string[] }[] }; podMetricsEndpoints: { port: string; path: string }[] } };
     for (const deployment of find(objects, 'Deployment') as Workload[]) {
       const labels = deployment.spec.template.metadata.labels;
       const selects = (selector: Record<string, string>): boolean => Object.entries(selector).every(([k, v]) => labels[k] === v);
       expect(budgets.filter((b) => selects(b.spec.selector.matchLabels)), deployment.metadata.name).toHaveLength(1);
-      expect(monitor.spec.selector.matchExpressions.every((e) => e.values.includes(labels[e.key]!)), deployment.metadata.name).toBe(true);
+    }
+  });
+});
+
+describe('monitoring', () => {
+  it('in production, a PodMonitor scrapes /metrics on the http port of every Deployment\'s pods', async () => {
+    const objects = await rendered('k8s/overlays/production');
+    const monitor = one(objects, 'PodMonitor', 'kalibra') as K8sObject & { spec: { selector: { matchExpressions: { key: string; operator: string; values: string[] }[] }; podMetricsEndpoints: { port: string; path: string }[] } };
+    for (const deployment of find(objects, 'Deployment') as Workload[]) {
+      const labels = deployment.spec.template.metadata.labels;
+      expect(monitor.spec.selector.matchExpressions.every((e) => e.operator === 'In' && e.values.includes(labels[e.key]!)), deployment.metadata.name).toBe(true);
     }
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+  });
+
+  it('in dev, needs no Prometheus Operator: there is no PodMonitor', async () => {
+    expect(find(await rendered('k8s/overlays/dev'), 'PodMonitor')).toEqual([]);
   });
 });
 
