@@ -75,7 +75,9 @@ async function main(): Promise<void> {
       },
     });
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    // node's own message is long and suggests '--' tricks; say what was wrong, in one line.
+    const option = /'(-[^']*)'/.exec(error instanceof Error ? error.message : '')?.[1];
+    fail(option === undefined ? String(error) : `unknown or incomplete option '${option}' (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {

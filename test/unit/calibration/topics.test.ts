@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredTopics, topicNamesFromEnv } from '../../../topology/calibration/topics.js';
+import { formatTopicsReport } from '../../../topology/calibration/topics-apply.js';
 
 describe('desired topics', () => {
   it('keeps raw readings forever in a compacted topic, and the DLQ for 30 days', () => {
@@ -43,5 +44,25 @@ describe('desired topics', () => {
     expect(topicNamesFromEnv({ KALIBRA_TOPIC_RAW: 'home.raw', KALIBRA_TOPIC_DLQ: '', KALIBRA_TOPIC_REPLAY_STATE: 'home.replay' })).toEqual({
       raw: 'home.raw', calibrated: 'readings.calibrated', dlq: 'readings.dlq', replayState: 'home.replay',
     });
+  });
+});
+
+describe('the topics report', () => {
+  it('says per topic whether it is as desired, what was fixed, and why anything was left alone', () => {
+    const topics = desiredTopics();
+    const lines = formatTopicsReport({
+      inSync: false,
+      drift: [
+        { topic: 'readings.raw', kind: 'config', config: 'cleanup.policy', actual: 'delete', desired: 'compact', resolution: 'fixed' },
+        { topic: 'readings.calibrated', kind: 'partitions-fewer', actual: '3', desired: '6', resolution: 'left', reason: 'keyed topic' },
+        { topic: 'readings.replay-state', kind: 'missing', actual: null, desired: '1 partitions', resolution: 'would-fix' },
+      ],
+    }, topics);
+    expect(lines).toEqual([
+      'readings.raw: cleanup.policy=delete, desired compact -> fixed',
+      'readings.calibrated: partitions 3, desired 6 -> left unchanged: keyed topic',
+      'readings.dlq: as desired (6 partitions, replication 1)',
+      'readings.replay-state: missing (1 partitions) -> apply would fix this',
+    ]);
   });
 });
