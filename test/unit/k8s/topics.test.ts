@@ -42,3 +42,16 @@ describe('KafkaTopic resources', () => {
     expect([data.KALIBRA_TOPIC_RAW, data.KALIBRA_TOPIC_CALIBRATED, data.KALIBRA_TOPIC_DLQ, data.KALIBRA_TOPIC_REPLAY_STATE]).toEqual(names);
   });
 });
+
+describe('KafkaUser ACLs', () => {
+  it.each(['k8s/overlays/production', 'k8s/overlays/production-connect'])('in %s name only topics that exist (or Connect\'s own prefix)', async (target) => {
+    const objects = await rendered(target);
+    const topics = new Set(find(objects, 'KafkaTopic').map((t) => t.metadata.name));
+    for (const user of find(objects, 'KafkaUser')) {
+      const acls = (user.spec as { authorization: { acls: { resource: { type: string; name?: string; patternType?: string } }[] } }).authorization.acls;
+      for (const { resource } of acls.filter((a) => a.resource.type === 'topic' && a.resource.patternType !== 'prefix')) {
+        expect(topics, `${user.metadata.name} -> ${resource.name}`).toContain(resource.name);
+      }
+    }
+  });
+});
