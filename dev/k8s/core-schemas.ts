@@ -2,51 +2,50 @@
 // package (the Kubernetes OpenAPI schemas compiled for ajv), plus the Prometheus Operator's
 // PodMonitor from @kubernetes-models/prometheus-operator. A kind not listed here is
 // reported as unvalidated rather than passed: add it when k8s/ starts using it.
+import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 
 interface Validatable { validate(): void }
-type ModelClass = new (data: never) => Validatable;
+type ModelClass = new (data: unknown) => Validatable;
 
-const models: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
-  ['v1/Namespace', Namespace],
-  ['v1/ConfigMap', ConfigMap],
-  ['v1/Secret', Secret],
-  ['v1/Service', Service],
-  ['v1/ServiceAccount', ServiceAccount],
-  ['apps/v1/Deployment', Deployment],
-  ['batch/v1/Job', Job],
-  ['policy/v1/PodDisruptionBudget', PodDisruptionBudget],
-  ['networking.k8s.io/v1/NetworkPolicy', NetworkPolicy],
-  ['rbac.authorization.k8s.io/v1/Role', Role],
-  ['rbac.authorization.k8s.io/v1/RoleBinding', RoleBinding],
-  ['monitoring.coreos.com/v1/PodMonitor', PodMonitor],
-]);
+// Loaded by name through require, not imported: the packages' type declarations are
+// thousands of files, and importing them would slow every type-aware lint of the project.
+const require = createRequire(import.meta.url);
+const modelModules: Readonly<Record<string, string>> = {
+  'v1/Namespace': 'kubernetes-models/v1/Namespace',
+  'v1/ConfigMap': 'kubernetes-models/v1/ConfigMap',
+  'v1/Secret': 'kubernetes-models/v1/Secret',
+  'v1/Service': 'kubernetes-models/v1/Service',
+  'v1/ServiceAccount': 'kubernetes-models/v1/ServiceAccount',
+  'apps/v1/Deployment': 'kubernetes-models/apps/v1/Deployment',
+  'batch/v1/Job': 'kubernetes-models/batch/v1/Job',
+  'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
+  'networking.k8s.io/v1/NetworkPolicy': 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+  'rbac.authorization.k8s.io/v1/Role': 'kubernetes-models/rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+  'monitoring.coreos.com/v1/PodMonitor': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor',
+};
+
+function model(type: string): ModelClass | undefined {
+  const specifier = modelModules[type];
+  if (specifier === undefined) return undefined;
+  const kind = type.split('/').pop()!;
+  return (require(specifier) as Record<string, ModelClass>)[kind];
+}
 
 /** Kinds that are not namespaced (everything else must carry metadata.namespace). */
 export const clusterScopedKinds: ReadonlySet<string> = new Set(['v1/Namespace']);
 
 export function hasCoreSchema(apiVersion: string, kind: string): boolean {
-  return models.has(`${apiVersion}/${kind}`);
+  return `${apiVersion}/${kind}` in modelModules;
 }
 
 /** The schema errors of a built-in object (empty when valid); undefined if its kind is unknown here. */
 export function coreSchemaErrors(object: { apiVersion: string; kind: string }): ErrorObject[] | undefined {
-  const Model = models.get(`${object.apiVersion}/${object.kind}`);
+  const Model = model(`${object.apiVersion}/${object.kind}`);
   if (Model === undefined) return undefined;
   try {
-    new Model(object as never).validate();
+    new Model(object).validate();
     return [];
   } catch (error) {
     const errors = (error as { errors?: ErrorObject[] }).errors;
