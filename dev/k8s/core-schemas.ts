@@ -1,7 +1,7 @@
 // Validators for the built-in Kubernetes kinds k8s/ uses, from the kubernetes-models
 // package (the Kubernetes OpenAPI schemas compiled for ajv), plus the Prometheus Operator's
 // PodMonitor from @kubernetes-models/prometheus-operator. A kind not listed here is
-// reported as unvalidated rather than passed: add it when k8s/ starts using it.
+// reported, never passed: add it here when k8s/ starts using it.
 import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
 

@@ -99,6 +99,16 @@ function structuralDrift(spec: TopicSpec, actual: Observed): TopicDrift[] {
   return drift;
 }
 
+/** Waits (bounded) until the broker's metadata lists `names`: a topic just created elsewhere may lag. */
+async function visible(admin: Admin, names: string[], deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const listed = new Set(await admin.listTopics());
+    if (names.every((n) => listed.has(n)) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function alreadyExists(error: unknown): boolean {
   return error instanceof MultipleErrors && error.findBy('apiId', 'TOPIC_ALREADY_EXISTS') !== null;
 }
@@ -136,7 +146,10 @@ async function reconcile(options: ApplyTopicsOptions, mayRetry: boolean): Promis
       raced.push(spec);
     }
   }
-  if (raced.length > 0) drift.push(...(await reconcile({ ...options, topics: raced }, false)).drift);
+  if (raced.length > 0) {
+    await visible(admin, raced.map((t) => t.name));
+    drift.push(...(await reconcile({ ...options, topics: raced }, false)).drift);
+  }
 
   const present = topics.filter((t) => observed.has(t.name));
   const configs = present.length === 0 ? new Map<string, Map<string, string | null>>() : await currentConfigs(admin, present);
@@ -162,7 +175,7 @@ async function reconcile(options: ApplyTopicsOptions, mayRetry: boolean): Promis
   return { drift, inSync };
 }
 
-/** One line per finding, for people; an empty report says so. */
+/** One line per finding, for people; a topic without findings gets one line saying it is as desired. */
 export function formatTopicsReport(report: ApplyTopicsReport, topics: readonly TopicSpec[]): string[] {
   const lines: string[] = [];
   for (const spec of topics) {
