@@ -110,6 +110,10 @@ describe('replay Job', () => {
     const job = one(objects, 'Job', 'kalibra-replay') as Workload;
     const container = job.spec.template.spec.containers[0]!;
     expect(container.args).toEqual(['/app/bin/replay', '--from', '$(REPLAY_FROM)', '--yes']);
+    // Kubernetes expands $(VAR) only for a variable the container defines; else the literal text is passed.
+    const from = (container.env?.find((e) => e.name === 'REPLAY_FROM') as { valueFrom?: { configMapKeyRef?: { name: string; key: string } } } | undefined)?.valueFrom?.configMapKeyRef;
+    const request = one(objects, 'ConfigMap', from!.name).data as Record<string, string>;
+    expect(Number.isNaN(Date.parse(request[from!.key]!))).toBe(false);
     expect(env(container, 'KAFKA_SASL_USERNAME')).toBe('kalibra-replay');
     for (const overlay of ['k8s/overlays/dev', 'k8s/overlays/production', 'k8s/overlays/production-connect']) {
       expect(find(await rendered(overlay), 'Job'), overlay).toEqual([]);
