@@ -120,20 +120,3 @@ describe('replay Job', () => {
     }
   });
 });
-
-describe('kafka-connect component', () => {
-  it('replaces the calibrated sink: Connect upserts calibrated_readings on (sensor_id, ts) and the sink has no pods', async () => {
-    const objects = await rendered('k8s/overlays/production-connect');
-    const connector = one(objects, 'KafkaConnector', 'calibrated-readings-jdbc-sink').spec as { config: Record<string, unknown> };
-    expect(connector.config).toMatchObject({
-      'topics': 'readings.calibrated', 'insert.mode': 'upsert', 'primary.key.mode': 'record_value',
-      'primary.key.fields': 'sensor_id,ts', 'table.name.format': 'calibrated_readings',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': true,
-    });
-    expect(JSON.stringify(connector.config)).not.toMatch(/password=|:\/\/[^$]*@/);
-    expect((one(objects, 'Deployment', 'kalibra-sink-calibrated') as Workload).spec.replicas).toBe(0);
-    const connect = one(objects, 'KafkaConnect', 'kalibra-connect').spec as { build: { plugins: { artifacts: Record<string, string>[] }[] }; config: Record<string, unknown> };
-    expect(connect.build.plugins[0]!.artifacts[0]).toEqual({ type: 'maven', group: 'io.debezium', artifact: 'debezium-connector-jdbc', version: '3.6.0.Final' });
-    expect(connect.config['consumer.isolation.level']).toBe('read_committed');
-  });
-});
