@@ -144,6 +144,19 @@ describe('production overlay', () => {
 });
 
 describe('replay Job', () => {
+  it('runs as a user allowed its transactional id, its state-reader groups and moving the group\'s offsets on raw', async () => {
+    const container = (one(await rendered('k8s/jobs/replay'), 'Job', 'kalibra-replay') as Workload).spec.template.spec.containers[0]!;
+    const group = env(container, 'KALIBRA_GROUP_ID')!;
+    const user = one(await rendered('k8s/overlays/production'), 'KafkaUser', env(container, 'KAFKA_SASL_USERNAME')!) as User;
+    const allows = (type: string, name: string, operation: string): boolean => user.spec.authorization.acls.some((a) => a.resource.type === type
+      && (a.resource.patternType === 'prefix' ? name.startsWith(a.resource.name!) : a.resource.name === name) && a.operations.includes(operation));
+    // Names from topology/core/replay/state-store.ts and start-replay.ts.
+    expect(allows('transactionalId', `kalibra-replay-${group}`, 'Write')).toBe(true);
+    expect(allows('group', 'kalibra-replay-state-reader-0a1b2c3d', 'Read')).toBe(true);
+    expect(allows('group', group, 'Read')).toBe(true);
+    expect(allows('topic', 'readings.raw', 'Read')).toBe(true);
+  });
+
   it('runs bin/replay --from <the request> --yes as the replay user and is in no overlay', async () => {
     const objects = await rendered('k8s/jobs/replay');
     const job = one(objects, 'Job', 'kalibra-replay') as Workload;
