@@ -38,7 +38,10 @@ async function connectObjects(): Promise<{ connector: Connector; connect: KafkaC
 }
 
 // YAML gives booleans and numbers, the REST JSON strings; Connect parses both the same.
-const asConnectString = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
+function asConnectString(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
 
 describe('the KafkaConnector agrees with connectors/kafka-connect/calibrated-jdbc-sink.json', () => {
   it('has every setting of the local config with the same value, except the listed ones', async () => {
