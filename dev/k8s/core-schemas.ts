@@ -18,6 +18,7 @@ const modelModules: Readonly<Record<string, string>> = {
   'v1/Service': 'kubernetes-models/v1/Service',
   'v1/ServiceAccount': 'kubernetes-models/v1/ServiceAccount',
   'apps/v1/Deployment': 'kubernetes-models/apps/v1/Deployment',
+  'apps/v1/StatefulSet': 'kubernetes-models/apps/v1/StatefulSet',
   'batch/v1/Job': 'kubernetes-models/batch/v1/Job',
   'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
   'networking.k8s.io/v1/NetworkPolicy': 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',

@@ -22,10 +22,10 @@ describe('k8s manifests', () => {
 
   it('names the resource and the field when a built-in object has a wrong type', async () => {
     const objects = await rendered('k8s/overlays/dev');
-    const deployment = one(objects, 'Deployment', 'kalibra-calibrator') as { spec: { replicas: unknown } } & typeof objects[number];
+    const deployment = one(objects, 'StatefulSet', 'kalibra-calibrator') as { spec: { replicas: unknown } } & typeof objects[number];
     deployment.spec.replicas = 'two';
     const { errors } = validateManifests('dev', [deployment], crds);
-    expect(errors).toEqual(['dev: Deployment kalibra/kalibra-calibrator: spec.replicas: must be integer']);
+    expect(errors).toEqual(['dev: StatefulSet kalibra/kalibra-calibrator: spec.replicas: must be integer']);
   });
 
   it.skipIf(crds === undefined)('names the resource and the field when a custom resource has a misspelled or wrong field', async () => {

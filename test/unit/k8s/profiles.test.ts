@@ -15,7 +15,7 @@ describe('calibration profiles in Kubernetes', () => {
 
   it('are mounted as a directory at KALIBRA_PROFILES_DIR in the calibrator', async () => {
     const objects = await rendered('k8s/overlays/production');
-    const pod = (one(objects, 'Deployment', 'kalibra-calibrator').spec as {
+    const pod = (one(objects, 'StatefulSet', 'kalibra-calibrator').spec as {
       template: { spec: { containers: { env: { name: string; value?: string }[]; volumeMounts: { name: string; mountPath: string; subPath?: string }[] }[]; volumes: { name: string; configMap?: { name: string } }[] } };
     }).template.spec;
     const container = pod.containers[0]!;

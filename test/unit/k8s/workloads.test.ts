@@ -5,7 +5,7 @@ import { find, one, rendered } from './rendered.js';
 interface Probe { httpGet?: { path: string; port: string | number } }
 interface Container {
   name: string; args?: string[]; ports?: { name: string; containerPort: number }[];
-  env?: { name: string; value?: string }[]; envFrom?: { configMapRef?: { name: string } }[];
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[]; envFrom?: { configMapRef?: { name: string } }[];
   livenessProbe?: Probe; readinessProbe?: Probe; volumeMounts?: { name: string; mountPath: string }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
@@ -13,13 +13,21 @@ interface PodSpec {
   terminationGracePeriodSeconds?: number; securityContext?: { runAsNonRoot?: boolean };
   containers: Container[]; volumes?: { name: string; secret?: { secretName: string }; configMap?: { name: string } }[];
 }
-type Workload = K8sObject & { spec: { replicas?: number; selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+type Workload = K8sObject & { spec: {
+  replicas?: number; serviceName?: string; podManagementPolicy?: string;
+  selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+} };
+interface Acl { resource: { type: string; name?: string; patternType?: string }; operations: string[] }
+type User = K8sObject & { spec: { authorization: { acls: Acl[] } } };
 
+// The calibrator is a StatefulSet (stable pod names = stable transactional ids); the sinks
+// are Deployments (their exactly-once state is in Postgres, not in Kafka transactions).
 const components = {
-  'kalibra-calibrator': { args: ['/app/bin/calibrator'], user: 'kalibra-calibrator', group: 'kalibra-calibrator' },
-  'kalibra-sink-raw': { args: ['/app/bin/sink', '--mapping', 'raw'], user: 'kalibra-sink-raw', group: 'kalibra-sink-raw' },
-  'kalibra-sink-calibrated': { args: ['/app/bin/sink', '--mapping', 'calibrated'], user: 'kalibra-sink-calibrated', group: 'kalibra-sink-calibrated' },
+  'kalibra-calibrator': { kind: 'StatefulSet', args: ['/app/bin/calibrator'], user: 'kalibra-calibrator', group: 'kalibra-calibrator' },
+  'kalibra-sink-raw': { kind: 'Deployment', args: ['/app/bin/sink', '--mapping', 'raw'], user: 'kalibra-sink-raw', group: 'kalibra-sink-raw' },
+  'kalibra-sink-calibrated': { kind: 'Deployment', args: ['/app/bin/sink', '--mapping', 'calibrated'], user: 'kalibra-sink-calibrated', group: 'kalibra-sink-calibrated' },
 } as const;
+const workloads = (objects: K8sObject[]): Workload[] => [...find(objects, 'Deployment'), ...find(objects, 'StatefulSet')] as Workload[];
 
 const env = (c: Container, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
 
@@ -29,10 +37,10 @@ function mountedFile(pod: PodSpec, container: Container, path: string): { secret
   return { secret: volume?.secret?.secretName, configMap: volume?.configMap?.name };
 }
 
-describe.each(['k8s/overlays/dev', 'k8s/overlays/production'])('Deployments in %s', (target) => {
+describe.each(['k8s/overlays/dev', 'k8s/overlays/production', 'k8s/overlays/production-connect'])('workloads in %s', (target) => {
   it.each(Object.entries(components))('%s runs its command with probes on /healthz and /readyz at port 8080', async (name, expected) => {
     const objects = await rendered(target);
-    const deployment = one(objects, 'Deployment', name) as Workload;
+    const deployment = one(objects, expected.kind, name) as Workload;
     const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
     expect(container!.args).toEqual(expected.args);
@@ -43,8 +51,8 @@ describe.each(['k8s/overlays/dev', 'k8s/overlays/production'])('Deployments in %
     expect((config.data as Record<string, string>).KALIBRA_HTTP_PORT).toBe('8080');
   });
 
-  it.each(Object.keys(components))('%s gives a clean shutdown (~10 s) its margin and runs as non-root', async (name) => {
-    const pod = (one(await rendered(target), 'Deployment', name) as Workload).spec.template.spec;
+  it.each(Object.entries(components))('%s gives a clean shutdown (~10 s) its margin and runs as non-root', async (name, expected) => {
+    const pod = (one(await rendered(target), expected.kind, name) as Workload).spec.template.spec;
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(15);
     expect(pod.terminationGracePeriodSeconds).toBeLessThanOrEqual(60);
     expect(pod.securityContext?.runAsNonRoot).toBe(true);
@@ -52,21 +60,22 @@ describe.each(['k8s/overlays/dev', 'k8s/overlays/production'])('Deployments in %
 
   it.each(Object.entries(components))('%s reads its Kafka password and the database URL from mounted Secrets it has a user for', async (name, expected) => {
     const objects = await rendered(target);
-    const pod = (one(objects, 'Deployment', name) as Workload).spec.template.spec;
+    const pod = (one(objects, expected.kind, name) as Workload).spec.template.spec;
     const container = pod.containers[0]!;
     expect(env(container, 'KAFKA_SASL_USERNAME')).toBe(expected.user);
     expect(mountedFile(pod, container, env(container, 'KAFKA_SASL_PASSWORD_FILE')!)).toEqual({ secret: expected.user });
     expect(mountedFile(pod, container, env(container, 'DATABASE_URL_FILE')!)).toEqual({ secret: 'kalibra-db-app' });
     // The user exists, and its ACLs let it use the consumer group the process joins.
-    const user = one(objects, 'KafkaUser', expected.user) as K8sObject & { spec: { authorization: { acls: { resource: { type: string; name?: string } }[] } } };
+    const user = one(objects, 'KafkaUser', expected.user) as User;
     expect(env(container, 'KALIBRA_GROUP_ID')).toBe(expected.group);
     expect(user.spec.authorization.acls.some((a) => a.resource.type === 'group' && a.resource.name === expected.group)).toBe(true);
   });
 
-  it('has a PodDisruptionBudget for each Deployment', async () => {
+  it('has a PodDisruptionBudget for each Deployment and StatefulSet', async () => {
     const objects = await rendered(target);
     const budgets = find(objects, 'PodDisruptionBudget') as (K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } })[];
-    for (const deployment of find(objects, 'Deployment') as Workload[]) {
+    expect(workloads(objects).map((w) => w.metadata.name).sort()).toEqual(Object.keys(components).sort());
+    for (const deployment of workloads(objects)) {
       const labels = deployment.spec.template.metadata.labels;
       const selects = (selector: Record<string, string>): boolean => Object.entries(selector).every(([k, v]) => labels[k] === v);
       expect(budgets.filter((b) => selects(b.spec.selector.matchLabels)), deployment.metadata.name).toHaveLength(1);
@@ -74,11 +83,41 @@ describe.each(['k8s/overlays/dev', 'k8s/overlays/production'])('Deployments in %
   });
 });
 
+describe.each(['k8s/overlays/dev', 'k8s/overlays/production', 'k8s/overlays/production-connect'])('the calibrator StatefulSet in %s', (target) => {
+  it('takes KALIBRA_INSTANCE_ID from its pod name, so a restarted pod reuses its predecessor\'s transactional id and fences it', async () => {
+    const objects = await rendered(target);
+    expect(find(objects, 'Deployment', 'kalibra-calibrator')).toEqual([]);
+    const container = (one(objects, 'StatefulSet', 'kalibra-calibrator') as Workload).spec.template.spec.containers[0]!;
+    const instanceId = container.env?.find((e) => e.name === 'KALIBRA_INSTANCE_ID');
+    expect(instanceId).toEqual({ name: 'KALIBRA_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+  });
+
+  it('has a headless governing Service and starts its peers in parallel', async () => {
+    const objects = await rendered(target);
+    const statefulSet = one(objects, 'StatefulSet', 'kalibra-calibrator') as Workload;
+    const service = one(objects, 'Service', statefulSet.spec.serviceName!).spec as { clusterIP: string; selector: Record<string, string> };
+    expect(service.clusterIP).toBe('None');
+    expect(service.selector).toEqual(statefulSet.spec.selector!.matchLabels);
+    expect(statefulSet.spec.podManagementPolicy).toBe('Parallel');
+  });
+
+  it('may use exactly the transactional ids its pods produce: <group>-<statefulset>-<ordinal>', async () => {
+    const objects = await rendered(target);
+    const statefulSet = one(objects, 'StatefulSet', 'kalibra-calibrator') as Workload;
+    const group = env(statefulSet.spec.template.spec.containers[0]!, 'KALIBRA_GROUP_ID')!;
+    // The runtime's transactional id is `${applicationId}-${instanceId}`; applicationId is the group.
+    const ids = Array.from({ length: statefulSet.spec.replicas ?? 1 }, (_, ordinal) => `${group}-${statefulSet.metadata.name}-${ordinal}`);
+    const acls = (one(objects, 'KafkaUser', 'kalibra-calibrator') as User).spec.authorization.acls.filter((a) => a.resource.type === 'transactionalId');
+    expect(acls).toEqual([{ resource: { type: 'transactionalId', name: `${group}-${statefulSet.metadata.name}-`, patternType: 'prefix' }, operations: ['Write', 'Describe'] }]);
+    for (const id of ids) expect(id.startsWith(acls[0]!.resource.name!), id).toBe(true);
+  });
+});
+
 describe('monitoring', () => {
-  it('in production, a PodMonitor scrapes /metrics on the http port of every Deployment\'s pods', async () => {
+  it('in production, a PodMonitor scrapes /metrics on the http port of every workload\'s pods', async () => {
     const objects = await rendered('k8s/overlays/production');
     const monitor = one(objects, 'PodMonitor', 'kalibra') as K8sObject & { spec: { selector: { matchExpressions: { key: string; operator: string; values: string[] }[] }; podMetricsEndpoints: { port: string; path: string }[] } };
-    for (const deployment of find(objects, 'Deployment') as Workload[]) {
+    for (const deployment of workloads(objects)) {
       const labels = deployment.spec.template.metadata.labels;
       expect(monitor.spec.selector.matchExpressions.every((e) => e.operator === 'In' && e.values.includes(labels[e.key]!)), deployment.metadata.name).toBe(true);
     }
@@ -96,7 +135,7 @@ describe('production overlay', () => {
     expect((one(objects, 'KafkaNodePool', 'nodes').spec as { replicas: number }).replicas).toBe(3);
     const config = (one(objects, 'Kafka', 'kalibra').spec as { kafka: { config: Record<string, unknown> } }).kafka.config;
     expect(config).toMatchObject({ 'min.insync.replicas': 2, 'default.replication.factor': 3, 'transaction.state.log.min.isr': 2 });
-    for (const deployment of find(objects, 'Deployment') as Workload[]) {
+    for (const deployment of workloads(objects)) {
       const resources = deployment.spec.template.spec.containers[0]!.resources;
       expect(Object.keys(resources?.requests ?? {}), deployment.metadata.name).toEqual(['cpu', 'memory']);
       expect(resources?.limits?.memory, deployment.metadata.name).toBeDefined();
@@ -105,6 +144,19 @@ describe('production overlay', () => {
 });
 
 describe('replay Job', () => {
+  it('runs as a user allowed its transactional id, its state-reader groups and moving the group\'s offsets on raw', async () => {
+    const container = (one(await rendered('k8s/jobs/replay'), 'Job', 'kalibra-replay') as Workload).spec.template.spec.containers[0]!;
+    const group = env(container, 'KALIBRA_GROUP_ID')!;
+    const user = one(await rendered('k8s/overlays/production'), 'KafkaUser', env(container, 'KAFKA_SASL_USERNAME')!) as User;
+    const allows = (type: string, name: string, operation: string): boolean => user.spec.authorization.acls.some((a) => a.resource.type === type
+      && (a.resource.patternType === 'prefix' ? name.startsWith(a.resource.name!) : a.resource.name === name) && a.operations.includes(operation));
+    // Names from topology/core/replay/state-store.ts and start-replay.ts.
+    expect(allows('transactionalId', `kalibra-replay-${group}`, 'Write')).toBe(true);
+    expect(allows('group', 'kalibra-replay-state-reader-0a1b2c3d', 'Read')).toBe(true);
+    expect(allows('group', group, 'Read')).toBe(true);
+    expect(allows('topic', 'readings.raw', 'Read')).toBe(true);
+  });
+
   it('runs bin/replay --from <the request> --yes as the replay user and is in no overlay', async () => {
     const objects = await rendered('k8s/jobs/replay');
     const job = one(objects, 'Job', 'kalibra-replay') as Workload;
@@ -118,22 +170,5 @@ describe('replay Job', () => {
     for (const overlay of ['k8s/overlays/dev', 'k8s/overlays/production', 'k8s/overlays/production-connect']) {
       expect(find(await rendered(overlay), 'Job'), overlay).toEqual([]);
     }
-  });
-});
-
-describe('kafka-connect component', () => {
-  it('replaces the calibrated sink: Connect upserts calibrated_readings on (sensor_id, ts) and the sink has no pods', async () => {
-    const objects = await rendered('k8s/overlays/production-connect');
-    const connector = one(objects, 'KafkaConnector', 'calibrated-readings-jdbc-sink').spec as { config: Record<string, unknown> };
-    expect(connector.config).toMatchObject({
-      'topics': 'readings.calibrated', 'insert.mode': 'upsert', 'primary.key.mode': 'record_value',
-      'primary.key.fields': 'sensor_id,ts', 'table.name.format': 'calibrated_readings',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': true,
-    });
-    expect(JSON.stringify(connector.config)).not.toMatch(/password=|:\/\/[^$]*@/);
-    expect((one(objects, 'Deployment', 'kalibra-sink-calibrated') as Workload).spec.replicas).toBe(0);
-    const connect = one(objects, 'KafkaConnect', 'kalibra-connect').spec as { build: { plugins: { artifacts: Record<string, string>[] }[] }; config: Record<string, unknown> };
-    expect(connect.build.plugins[0]!.artifacts[0]).toEqual({ type: 'maven', group: 'io.debezium', artifact: 'debezium-connector-jdbc', version: '3.6.0.Final' });
-    expect(connect.config['consumer.isolation.level']).toBe('read_committed');
   });
 });
