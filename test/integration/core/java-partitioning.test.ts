@@ -1,18 +1,17 @@
 import { execFile } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { javaCompatiblePartitioner, javaPartition } from '../../../topology/core/partitioning.js';
 import { sensorPart } from '../../../topology/calibration/reading-key.js';
+import { kafkaLibs } from '../../helpers/stack.js';
 
 const run = promisify(execFile);
-const libs = join(process.env.KALIBRA_CACHE_DIR ?? join(homedir(), '.cache', 'kalibra'), 'kafka-4.3.1', 'libs');
 
 // The verifier is Kafka's own Java client (from the jars bin/dev-stack fetched), not our code.
 async function javaPartitions(partitions: number, keys: string[]): Promise<Map<string, number>> {
   const source = join(import.meta.dirname, 'fixtures', 'JavaPartition.java');
-  const { stdout } = await run('java', ['-cp', `${libs}/*`, source, String(partitions), ...keys], { timeout: 60_000 });
+  const { stdout } = await run('java', ['-cp', `${kafkaLibs()}/*`, source, String(partitions), ...keys], { timeout: 60_000 });
   return new Map(stdout.trim().split('\n').map((line) => {
     const [key, partition] = line.split('\t');
     return [key!, Number(partition)];
