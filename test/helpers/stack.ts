@@ -1,7 +1,9 @@
 // The shared test harness for integration tests: connection settings for the local
 // stack, unique names per test, topics that delete themselves, and waiting by condition
 // with a deadline (never by sleeping a guessed amount).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
@@ -76,4 +78,11 @@ export async function waitFor<T>(condition: () => Promise<T | undefined | false>
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
+}
+
+let libsDir: string | undefined;
+/** The directory of the Kafka 4.3.1 jars bin/dev-stack uses, for Java verifiers (`java -cp '<dir>/*'`). */
+export function kafkaLibs(): string {
+  libsDir ??= execFileSync(join(process.cwd(), 'bin', 'dev-stack'), ['libs'], { encoding: 'utf8' }).trim();
+  return libsDir;
 }
