@@ -1,8 +1,7 @@
 // An independent check of what is on a topic: Apache Kafka's own Java console consumer (from the
 // Maven jars bin/dev-stack fetched) reads it read_committed. It shares no code with Kalibra or
 // @platformatic/kafka, so a bug there cannot hide itself. Never used by production code.
-import { spawn } from 'node:child_process';
-import { homedir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +20,9 @@ export interface ConsoleConsumerOptions {
   libsDir?: string;
 }
 
+/** The jars bin/dev-stack runs the broker from (it fetches them if needed). */
 function kafkaLibs(): string {
-  const cache = process.env.KALIBRA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kalibra');
-  return join(cache, 'kafka-4.3.1', 'libs');
+  return execFileSync(join(root, 'bin', 'dev-stack'), ['libs'], { encoding: 'utf8' }).trim();
 }
 
 /** Every committed record of `topic`, from the beginning, as the Java client sees it. */

@@ -1,19 +1,16 @@
 // The runtime's one options object: what a caller may set, the defaults, and the single
 // validation pass at construction whose errors name the option. Nothing here talks to Kafka.
 import type { ConnectionOptions } from '@platformatic/kafka';
+import { errorHandlerOption } from '../error-handler.js';
+import type { ErrorHandler } from '../error-handler.js';
 import { CoreError } from '../errors.js';
-import type { KalibraError } from '../errors.js';
 import type { Gate } from '../gate.js';
 import type { RuntimeMetrics } from '../metrics.js';
 import { noopMetrics } from '../metrics.js';
-import type { SourceRecord, TaskFactory } from '../task.js';
+import type { TaskFactory } from '../task.js';
 
 export const ProcessingGuarantees = ['exactly_once', 'at_least_once'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
-
-/** What to do with a record a task reported through io.deadLetter (or a processor that threw). */
-export type ErrorDecision = 'dead-letter' | 'fail';
-export type ProcessingErrorHandler = (record: SourceRecord, error: KalibraError) => ErrorDecision;
 
 export interface RuntimeLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -39,8 +36,11 @@ export interface StreamsRuntimeOptions {
   commitIntervalMs?: number;
   commitMaxRecords?: number;
   dlqTopic?: string;
-  /** Default: dead-letter when dlqTopic is set, otherwise fail. */
-  onProcessingError?: ProcessingErrorHandler;
+  /**
+   * What happens to a record a task reports through io.deadLetter (or whose processor throws);
+   * the same option as the TopologyTestDriver's. Default: dead-letter (needs dlqTopic).
+   */
+  onError?: ErrorHandler;
   gate?: Gate;
   metrics?: RuntimeMetrics;
   logger?: RuntimeLogger;
@@ -65,7 +65,7 @@ export interface ResolvedRuntimeOptions {
   commitIntervalMs: number;
   commitMaxRecords: number;
   dlqTopic: string | undefined;
-  onProcessingError: ProcessingErrorHandler;
+  onError: ErrorHandler;
   gate: Gate | undefined;
   metrics: RuntimeMetrics;
   logger: RuntimeLogger;
@@ -128,9 +128,6 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
   if (dlqTopic !== undefined && taskFactory.sourceTopics.includes(dlqTopic)) {
     throw invalid('dlqTopic', `must not be one of the source topics (${dlqTopic})`);
   }
-  if (options.onProcessingError !== undefined && typeof options.onProcessingError !== 'function') {
-    throw invalid('onProcessingError', 'must be a function');
-  }
   const gate = options.gate;
   if (gate !== undefined && (typeof gate.admittedUpTo !== 'function' || typeof gate.changed !== 'function')) {
     throw invalid('gate', 'must implement admittedUpTo() and changed()');
@@ -147,7 +144,7 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     commitIntervalMs: integer(options.commitIntervalMs, 'commitIntervalMs', 100, 1, 60_000),
     commitMaxRecords: integer(options.commitMaxRecords, 'commitMaxRecords', 2_000, 1, 100_000),
     dlqTopic,
-    onProcessingError: options.onProcessingError ?? (() => (dlqTopic === undefined ? 'fail' : 'dead-letter')),
+    onError: errorHandlerOption(options.onError, "StreamsRuntime option 'onError'"),
     gate,
     metrics: options.metrics ?? noopMetrics,
     logger: options.logger ?? silentLogger,
@@ -165,6 +162,7 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
  * (connectTimeout: undefined means a 1 ms connect timeout).
  */
 export function clientConnection(connection: KafkaConnection): Omit<KafkaConnection, 'clientId'> {
-  const { clientId: _clientId, ...rest } = connection;
-  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  // Picked by name: the object may be a wider one (e.g. ops' KafkaConnectionOptions with bootstrapBrokers).
+  const { tls, sasl, tlsServerName, connectTimeout } = connection;
+  return Object.fromEntries(Object.entries({ tls, sasl, tlsServerName, connectTimeout }).filter(([, value]) => value !== undefined));
 }

@@ -2,6 +2,7 @@
 // it emits (outputs and dead letters) into the open batch. Applies the error handler. It never
 // does I/O; a FATAL error it throws (see isFatal) means the runtime must fail, not retry.
 import { deadLetterRecord } from '../dead-letter.js';
+import { decideOnError } from '../error-handler.js';
 import { CoreError, isKalibraError } from '../errors.js';
 import type { KalibraError } from '../errors.js';
 import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.js';
@@ -81,16 +82,11 @@ export class TaskDriver {
 
   #deadLetter(source: SourceRecord, error: KalibraError): void {
     const o = this.#options;
-    let decision: string;
-    try {
-      decision = o.onProcessingError(source, error);
-    } catch (handlerError) {
-      throw this.#markFatal(new CoreError('PROCESSING_FAILED', `onProcessingError threw: ${describe(handlerError)}`, { cause: handlerError }));
-    }
     const where = `${source.topic}/${source.partition}@${source.offset}`;
-    if (decision !== 'dead-letter') {
-      throw this.#markFatal(new CoreError(error.code === 'PROCESSING_FAILED' ? 'PROCESSING_FAILED' : 'VALIDATION_FAILED',
-        `record ${where} could not be processed and onProcessingError chose to fail: ${error.message}`, { cause: error }));
+    if (decideOnError(o.onError, source, error) === 'fail') {
+      // The record's own error, unchanged (as the TopologyTestDriver throws it): nothing of the
+      // open transaction is committed, so the record is read again after a restart.
+      throw this.#markFatal(error);
     }
     if (o.dlqTopic === undefined) {
       throw this.#markFatal(new CoreError('CONFIG_INVALID', `record ${where} was dead-lettered but option 'dlqTopic' is not set`, { cause: error }));
@@ -100,7 +96,7 @@ export class TaskDriver {
     this.#batch.deadLettered.set(error.code, (this.#batch.deadLettered.get(error.code) ?? 0) + 1);
   }
 
-  #markFatal(error: CoreError): CoreError {
+  #markFatal<E extends KalibraError>(error: E): E {
     this.#fatal.add(error);
     return error;
   }

@@ -42,7 +42,7 @@ describe('StreamsRuntime options', () => {
     ['commitIntervalMs', 1.5],
     ['commitMaxRecords', -1],
     ['dlqTopic', 'readings.raw'],
-    ['onProcessingError', 'dead-letter'],
+    ['onError', 'dead-letter'],
     ['gate', {}],
     ['sessionTimeoutMs', 1_000],
     ['transactionTimeoutMs', 10],
@@ -54,11 +54,9 @@ describe('StreamsRuntime options', () => {
     expect(error.message).toContain(`'${option}'`);
   });
 
-  it('dead-letters by default when a DLQ topic is set, and fails otherwise', () => {
+  it('dead-letters by default, as the TopologyTestDriver does', () => {
     const record = { topic: 't', partition: 0, offset: 0n, timestamp: 0n, key: null, value: null, headers: new Map<string, Buffer>() };
-    const error = new CoreError('VALIDATION_FAILED', 'bad');
-    expect(resolveOptions({ ...valid, dlqTopic: 'readings.dlq' }).onProcessingError(record, error)).toBe('dead-letter');
-    expect(resolveOptions(valid).onProcessingError(record, error)).toBe('fail');
+    expect(resolveOptions(valid).onError(record, new CoreError('VALIDATION_FAILED', 'bad'))).toBe('dead-letter');
   });
 
   it('passes only the connection settings that are set, so client defaults survive', () => {

@@ -68,8 +68,8 @@ describe('TaskDriver', () => {
     expect(batch.outputs[2]!.headers?.get(DeadLetterHeaders.errorMessage)?.toString()).toContain('exploded');
   });
 
-  it('throws a fatal error when the handler chooses to fail', () => {
-    const { driver: d, batch } = driver({ onProcessingError: () => 'fail' });
+  it('throws the record\'s own error, as fatal, when the handler chooses to fail', () => {
+    const { driver: d, batch } = driver({ onError: () => 'fail' });
     let thrown: unknown;
     try { d.process(message(3, 'bad'), batch); } catch (error) { thrown = error; }
     expect(d.isFatal(thrown)).toBe(true);
@@ -77,7 +77,7 @@ describe('TaskDriver', () => {
   });
 
   it('fails, naming the option, when a record is dead-lettered without a dlqTopic', () => {
-    const { driver: d, batch } = driver({ dlqTopic: undefined, onProcessingError: () => 'dead-letter' });
+    const { driver: d, batch } = driver({ dlqTopic: undefined });
     let thrown: unknown;
     try { d.process(message(3, 'bad'), batch); } catch (error) { thrown = error; }
     expect(d.isFatal(thrown)).toBe(true);
