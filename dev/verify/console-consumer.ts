@@ -28,7 +28,7 @@ function kafkaLibs(): string {
 /** Every committed record of `topic`, from the beginning, as the Java client sees it. */
 export function readCommittedWithJava(options: ConsoleConsumerOptions): Promise<ConsoleRecord[]> {
   const args = [
-    '-Xmx256m', `-Dlog4j2.configurationFile=${join(root, 'dev', 'kafka', 'log4j2.yaml')}`,
+    '-Xmx256m', `-Dlog4j2.configurationFile=${join(root, 'dev', 'verify', 'log4j2-stderr.yaml')}`,
     '-cp', `${options.libsDir ?? kafkaLibs()}/*`,
     'org.apache.kafka.tools.consumer.ConsoleConsumer',
     '--bootstrap-server', options.brokers,
