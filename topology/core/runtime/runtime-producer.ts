@@ -1,10 +1,11 @@
 // Creates the runtime's one producer per instance. Under exactly_once it is transactional with
 // the STABLE id `${applicationId}-${instanceId}`, and asks the broker for a fresh producer id
-// (producerId -1, epoch -1) because @platformatic/kafka 1.35 otherwise sends 0/0, which the
-// broker refuses with PRODUCER_FENCED once the id has been used before (proven in
-// test/integration/core/client-behaviour.test.ts). It must never be shared between instances.
-import { compatibilityPartitioner, Producer } from '@platformatic/kafka';
+// (client-workarounds.ts: @platformatic/kafka 1.35 otherwise sends 0/0, which the broker
+// refuses with PRODUCER_FENCED once the id has been used before). Never shared between instances.
+import { Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
+import { freshProducerIdentity } from '../client-workarounds.js';
+import { javaCompatiblePartitioner } from '../partitioning.js';
 import type { OutputRecord } from '../task.js';
 import { isKafkaError } from './kafka-errors.js';
 import { clientConnection } from './options.js';
@@ -20,13 +21,13 @@ export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeP
     ...clientConnection(options.connection),
     idempotent: true,
     ...(transactional ? { transactionalId: options.transactionalId } : {}),
-    producerId: -1n,
-    producerEpoch: -1,
+    ...freshProducerIdentity,
     // The client sends `timeout` as InitProducerId's transaction_timeout_ms: it is both the
     // request timeout and how long the broker keeps an abandoned transaction open.
     timeout: options.transactionTimeoutMs,
-    // Java's partitioner (murmur2 & 0x7fffffff), so keys land where Kafka Streams would put them.
-    partitioner: compatibilityPartitioner,
+    // Java's partitioner, so a key lands where a Java producer or Kafka Streams would put it
+    // (an output with an explicit partition keeps it).
+    partitioner: javaCompatiblePartitioner(),
     retryDelay: retryDelayMs,
     serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
   });
