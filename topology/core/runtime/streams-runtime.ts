@@ -50,6 +50,12 @@ export interface StreamsRuntimeEvents {
 const MAX_FENCINGS_PER_MINUTE = 3;
 const MAX_CONSECUTIVE_FAILURES = 5;
 
+/**
+ * Runs one TaskFactory for one instance. `start()`, then `stop()` (or SIGTERM/SIGINT with
+ * `handleSignals`). Events: 'state' on every change (starting, running, rebalancing, stopped,
+ * failed) and 'error' with the KalibraError that made it fail (emitted only when someone
+ * listens; it is always logged).
+ */
 export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   readonly #options: ResolvedRuntimeOptions;
   readonly #committer: Committer;
@@ -289,7 +295,9 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       this.#fail(transactionError(kind, error));
       return;
     }
-    if (kind !== 'generation-stale') await delay(Math.min(5_000, 200 * 2 ** this.#consecutiveFailures));
+    // Also after a stale generation: the consumer may not have rejoined yet, and re-reading at
+    // once would only build another transaction that the broker refuses.
+    await delay(Math.min(5_000, 200 * 2 ** this.#consecutiveFailures));
     this.#rewindNeeded = true;
   }
 
