@@ -210,4 +210,22 @@ describe('StreamsRuntime', () => {
     const [group] = await admin.listConsumerGroupOffsets({ groups: [{ groupId: applicationId, topics: [{ name: input, partitionIndexes: [0] }] }] });
     expect(group?.topics[0]?.partitions[0]?.committedOffset).toBe(3n);
   });
+
+  it('fails with FENCED, instead of fencing back, when another process starts with the same instanceId', async () => {
+    const input = uniqueName('rt-dup-in');
+    const output = uniqueName('rt-dup-out');
+    await createTopics([input, output]);
+    const applicationId = uniqueName('app');
+    const first = runtime({ taskFactory: mapValues(input, output), applicationId });
+    const errors: KalibraError[] = [];
+    first.on('error', (error) => errors.push(error));
+    await first.start();
+    const second = runtime({ taskFactory: mapValues(input, output), applicationId });
+    await second.start();
+    expect(await first.done()).toBe('failed');
+    expect(errors.map((e) => e.code)).toEqual(['FENCED']);
+    expect(second.state).toBe('running');
+    await produce(input, [{ key: 'k', value: '{"id":1}' }]);
+    expect((await readAll(output, 1)).map((m) => m.key.toString())).toEqual(['k']);
+  });
 });

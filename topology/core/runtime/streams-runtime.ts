@@ -24,7 +24,7 @@ import { CoreError } from '../errors.js';
 import type { KalibraError } from '../errors.js';
 import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.js';
 import type { Committer } from './committer.js';
-import { classifyFailure, closeClient, describe, transactionError } from './kafka-errors.js';
+import { classifyFailure, closeClient, describe, isKafkaError, transactionError } from './kafka-errors.js';
 import { resolveOptions } from './options.js';
 import type { ResolvedRuntimeOptions, StreamsRuntimeOptions } from './options.js';
 import { RecordSource } from './record-source.js';
@@ -333,6 +333,14 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       if (this.#opening || this.#source === undefined || generationId === this.#source.generation) return;
       this.#rewindNeeded = true;
       this.#source.wakeUp();
+    });
+    consumer.on('consumer:heartbeat:error', ({ error }) => {
+      // Another process joined with our group.instance.id (a second instance with the same
+      // instanceId, or our own restart while we were paused): we are the zombie. Fighting
+      // back by re-registering the transactional id would only fence the rightful owner.
+      if (!isKafkaError(error, 'FENCED_INSTANCE_ID')) return;
+      this.#fail(new CoreError('FENCED', `another process joined group '${o.applicationId}' with instanceId '${o.instanceId}'; this one stops`, { cause: error }));
+      this.#source?.wakeUp();
     });
     consumer.on('error', (error: unknown) => {
       o.logger.warn('consumer error', { error: describe(error) });
