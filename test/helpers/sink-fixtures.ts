@@ -100,9 +100,13 @@ Promise<{ rows: number; keys: number; valueSum: number }> {
   return { rows: Number(row!.rows), keys: Number(row!.keys), valueSum: row!.value_sum ?? 0 };
 }
 
-/** partition → next_offset for a connector, read with plain SQL. */
+/** partition → next_offset for a connector, read with plain SQL ({} before the sink created its tables). */
 export async function storedOffsets(client: pg.ClientBase, schema: string, connector: string): Promise<Record<number, number>> {
   const { rows } = await client.query<{ partition: number; next_offset: string }>(
-    `SELECT partition, next_offset FROM "${schema}".kalibra_sink_offsets WHERE connector = $1 ORDER BY partition`, [connector]);
+    `SELECT partition, next_offset FROM "${schema}".kalibra_sink_offsets WHERE connector = $1 ORDER BY partition`, [connector])
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === '42P01') return { rows: [] }; // the sink has not migrated yet
+      throw error;
+    });
   return Object.fromEntries(rows.map((r) => [r.partition, Number(r.next_offset)]));
 }

@@ -49,7 +49,7 @@ describe('the Postgres sink runtime', () => {
 
     const client = await pgClient();
     await waitFor(async () => {
-      const offsets = await storedOffsets(client, schema, 'test-sink').catch(() => ({}));
+      const offsets = await storedOffsets(client, schema, 'test-sink');
       return JSON.stringify(offsets) === JSON.stringify({ 0: 1001, 1: 1001, 2: 1000 });
     }, { message: 'offsets at the end of every partition' });
     const summary = await tableSummary(client, schema);
@@ -76,7 +76,7 @@ describe('the Postgres sink runtime', () => {
     await sink.start();
 
     const client = await pgClient();
-    await waitFor(async () => (await storedOffsets(client, schema, 'test-sink').catch(() => ({})))[0] === 6,
+    await waitFor(async () => (await storedOffsets(client, schema, 'test-sink'))[0] === 6,
       { message: 'offset past the bad records' });
     expect((await tableSummary(client, schema)).rows).toBe(4);
     const dead = await readDlq(dlq, 2);
@@ -100,7 +100,7 @@ describe('the Postgres sink runtime', () => {
     await sink.start();
 
     const client = await pgClient();
-    await waitFor(async () => (await storedOffsets(client, schema, 'test-sink').catch(() => ({})))[0] === 1, { message: 'offset 1' });
+    await waitFor(async () => (await storedOffsets(client, schema, 'test-sink'))[0] === 1, { message: 'offset 1' });
     const { rows } = await client.query(`SELECT sensor_id, ts, raw_value, value, unit, status, profile, calibrated_at FROM "${schema}".calibrated_readings`);
     expect(rows).toEqual([{ ...reading, ts: new Date(reading.ts), calibrated_at: new Date(reading.calibrated_at) }]);
   });
