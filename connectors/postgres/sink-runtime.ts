@@ -24,6 +24,8 @@ type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 const IDLE_TICK_MS = 1_000;
 const SHUTDOWN_BUDGET_MS = 8_000;
+const FETCH_MAX_BYTES = 2 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 512 * 1024;
 
 function toSourceRecord(message: Message<Buffer, Buffer, Buffer, Buffer>): SourceRecord {
   const headers = new Map<string, Buffer>();
@@ -186,6 +188,9 @@ export class PostgresSink {
     const stream = await this.#consumer.consume({
       topics: [this.#o.topic], mode: 'manual', offsets, fallbackMode: 'earliest', autocommit: false,
       isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 500,
+      // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
+      // stream's highWaterMark) and bound what is held in memory beyond one batch.
+      maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
     });
     this.#stream = stream;
     stream.on('data', (message) => { this.#onMessage(epoch, stream, message); });
