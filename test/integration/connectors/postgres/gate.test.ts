@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresGate } from '../../../../connectors/postgres/gate.js';
 import { migrate } from '../../../../connectors/postgres/migrate.js';
