@@ -70,6 +70,11 @@ export class PostgresSink {
     // An idle client losing its server (Postgres restart) is reported here; without a
     // listener it would crash the process. The next query reconnects.
     this.#pool.on('error', (error) => { o.logger.warn('idle Postgres connection lost', { error: error.message }); });
+    // A checked-out client can also lose its server between two queries; pg then emits
+    // 'error' on the client itself. The next query fails and #withDatabase retries.
+    this.#pool.on('connect', (client) => {
+      client.on('error', (error) => { o.logger.debug('Postgres connection lost', { error: error.message }); });
+    });
     this.#consumer = new Consumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
