@@ -33,17 +33,34 @@ function invalid(field: string, expected: string, got: unknown): SinkError {
   return new SinkError('RECORD_INVALID_FIELD', `${field} must be ${expected}, got ${JSON.stringify(got) ?? 'nothing'}`);
 }
 
+// Postgres text and jsonb cannot hold U+0000; such a record would fail its whole batch forever.
+function withoutNul(value: string, field: string): string {
+  if (value.includes('\u0000')) throw invalid(field, 'free of U+0000 characters', value);
+  return value;
+}
+
 export function requiredString(object: JsonObject, field: string): string {
   const value = object[field];
   if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'a non-empty string', value);
-  return value;
+  return withoutNul(value, field);
 }
 
 export function optionalString(object: JsonObject, field: string): string | null {
   const value = object[field];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalid(field, 'a string or null', value);
-  return value;
+  return withoutNul(value, field);
+}
+
+/** Unknown fields as jsonb text, or null when there are none. */
+export function extraJson(extra: JsonObject): string | null {
+  if (Object.keys(extra).length === 0) return null;
+  return JSON.stringify(extra, (key, value: unknown) => {
+    if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+      throw invalid(`extra field ${JSON.stringify(key)}`, 'free of U+0000 characters', value);
+    }
+    return value;
+  });
 }
 
 export function requiredNumber(object: JsonObject, field: string): number {

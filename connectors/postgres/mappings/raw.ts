@@ -2,7 +2,7 @@
 // columns, unknown ones in `extra`, and where the record came from (partition, offset).
 // Rejects only what cannot be stored faithfully; plausibility is the calibrator's job.
 import type { SourceRecord } from '../../../topology/core/task.js';
-import { optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.js';
+import { extraJson, optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.js';
 import type { Mapping, Row } from './mapping.js';
 
 const known = new Set(['sensor_id', 'ts', 'value', 'unit']);
@@ -27,7 +27,7 @@ export const rawMapping: Mapping = {
       requiredTimestamp(reading, 'ts'),
       requiredNumber(reading, 'value'),
       optionalString(reading, 'unit'),
-      Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
+      extraJson(extra),
       record.partition,
       record.offset.toString(),
     ];

@@ -95,7 +95,7 @@ describe('the Postgres sink runtime', () => {
     const schema = sinkSchema();
     const reading = { sensor_id: 'sensor-001', ts: '2026-11-29T04:38:12.123Z', raw_value: 21.37, value: 20.94, unit: 'celsius',
       status: 'ok', profile: 'sensor-001@2025-06-01#3f9a1c2e7b10', calibrated_at: '2026-11-29T04:38:12.201Z' };
-    await produce(topic, [{ key: 'sensor-001|1796013492123', value: JSON.stringify(reading), partition: 0 }]);
+    await produce(topic, [{ key: 'sensor-001|1795927092123', value: JSON.stringify(reading), partition: 0 }]);
     const sink = startSink({ topic, dlq, schema, mapping: 'calibrated' });
     await sink.start();
 
