@@ -13,7 +13,7 @@ export const WriteMethods = ['copy', 'unnest'] as const;
 export type WriteMethod = (typeof WriteMethods)[number];
 
 /** Chosen by bench/sink.bench.ts (see bench/RESULTS.md). */
-export const DEFAULT_WRITE_METHOD: WriteMethod = 'unnest';
+export const DEFAULT_WRITE_METHOD: WriteMethod = 'copy';
 
 const COPY_CHUNK_ROWS = 500;
 
