@@ -1,27 +1,12 @@
 // bin/sink --mapping raw|calibrated: the exactly-once Kafka → Postgres sink. Thin: parse
-// flags and environment, run the library, exit 0 after a clean stop, 2 on bad arguments.
-import { isKalibraError } from '../topology/core/errors.js';
-import { parseSinkConfig, sinkHelp } from '../connectors/postgres/sink-config.js';
+// flags and environment (exit 2 on bad arguments, --help lists them all), run the library;
+// the process then lives until SIGTERM/SIGINT, and exits 0 after a clean stop.
+import { loadConfigOrExit } from '../topology/core/ops/index.js';
+import { sinkCommandOptions } from '../connectors/postgres/sink-command-options.js';
 import { runSink } from '../connectors/postgres/run-sink.js';
 
-const argv = process.argv.slice(2);
-if (argv.includes('--help') || argv.includes('-h')) {
-  process.stdout.write(sinkHelp());
-  process.exit(0);
-}
-let config;
-try {
-  config = parseSinkConfig(argv, process.env);
-} catch (error) {
-  process.stderr.write(`bin/sink: ${(error as Error).message}\n`);
-  process.exit(2);
-}
-try {
-  const running = await runSink(config);
-  await running.stopped;
-  process.exit(0);
-} catch (error) {
-  const code = isKalibraError(error) ? ` [${error.code}]` : '';
-  process.stderr.write(`bin/sink: ${(error as Error).message}${code}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit(sinkCommandOptions, {
+  usage: 'bin/sink --mapping raw|calibrated [options]',
+  summary: 'Writes one topic to Postgres exactly once: rows and the Kafka offsets they came from commit in one transaction.',
+});
+await runSink(config.values, config.secrets);

@@ -4,7 +4,7 @@
 // ack and COMMIT the batch is redone and the entry sent again: consumers of the DLQ can
 // drop such duplicates by (kalibra.source.topic, partition, offset, kalibra.sink.connector).
 import { ProduceAcks, Producer } from '@platformatic/kafka';
-import type { ConnectionOptions } from '@platformatic/kafka';
+import type { KafkaConnectionOptions } from '../../topology/core/ops/index.js';
 import { deadLetterRecord } from '../../topology/core/dead-letter.js';
 import type { DeadLetter } from './batch.js';
 import { SinkError } from './errors.js';
@@ -17,7 +17,7 @@ export class DeadLetterProducer {
   readonly #topic: string;
   readonly #connector: string;
 
-  constructor(options: { kafka: ConnectionOptions & { bootstrapBrokers: string[]; clientId: string }; topic: string; connector: string }) {
+  constructor(options: { kafka: KafkaConnectionOptions; topic: string; connector: string }) {
     this.#producer = new Producer({ ...options.kafka, clientId: `${options.kafka.clientId}-dlq`, idempotent: true, acks: ProduceAcks.ALL });
     this.#topic = options.topic;
     this.#connector = options.connector;

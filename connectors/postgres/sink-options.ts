@@ -1,6 +1,6 @@
 // The options of one sink, validated once at construction with errors that name the option.
 // Defaults are the issue's: batches of 5,000 records or 200 ms, whichever comes first.
-import type { ConnectionOptions } from '@platformatic/kafka';
+import type { KafkaConnectionOptions } from '../../topology/core/ops/index.js';
 import { SinkError } from './errors.js';
 import { checkIdentifier } from './identifiers.js';
 import { mappings } from './mappings/by-name.js';
@@ -23,7 +23,7 @@ export interface SinkOptions {
   instanceId?: string;
   schema?: string;
   databaseUrl: string;
-  kafka: ConnectionOptions & { bootstrapBrokers: string[]; clientId: string };
+  kafka: KafkaConnectionOptions;
   batchSize?: number;
   batchLingerMs?: number;
   writeMethod?: WriteMethod;

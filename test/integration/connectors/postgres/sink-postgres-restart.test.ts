@@ -44,7 +44,7 @@ describe('the Postgres sink when Postgres restarts', () => {
       DATABASE_URL: db.url, KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq,
       KALIBRA_SINK_CONNECTOR: 'pgdown', KALIBRA_GROUP_ID: uniqueName('pgdown'), KALIBRA_SINK_BATCH_SIZE: '1000',
     });
-    const started = await waitFor(() => /"message":"started".*"httpPort":(\d+)/.exec(sink.output()) ?? undefined, { timeoutMs: 60_000, message: 'sink start' });
+    const started = await waitFor(() => /"msg":"started".*"httpPort":(\d+)/.exec(sink.output()) ?? undefined, { timeoutMs: 60_000, message: 'sink start' });
     const port = Number(started[1]);
     await waitFor(async () => await status(port, '/readyz') === 200, { message: 'ready' });
 

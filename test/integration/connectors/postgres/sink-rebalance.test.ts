@@ -22,11 +22,11 @@ describe('sink instances sharing a consumer group', () => {
     await installOffsetsAudit(client, schema);
     const env = {
       KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: 'rebalance',
-      KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT_MS: '6000',
+      KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT: '6000',
     };
     const start = async (id: string): Promise<SinkProcess> => {
       const sink = spawnSink(['--mapping', 'raw'], { ...env, KALIBRA_INSTANCE_ID: id });
-      await waitFor(() => sink.output().includes('"message":"started"'), { timeoutMs: 60_000, message: `${id} to start` });
+      await waitFor(() => sink.output().includes('"msg":"started"'), { timeoutMs: 60_000, message: `${id} to start` });
       return sink;
     };
     const data = readings(40_000, { sensors: 80, partitions: 4 });
@@ -53,7 +53,7 @@ describe('sink instances sharing a consumer group', () => {
       { timeoutMs: 120_000, message: 'offsets at the end' });
     c.child.kill('SIGTERM');
     expect(await c.exited).toBe(0);
-    expect(c.output()).toMatch(/"message":"resuming from stored offsets".*"partitions":\[0,1,2,3\]/);
+    expect(c.output()).toMatch(/"msg":"resuming from stored offsets".*"partitions":\[0,1,2,3\]/);
     expect(rowDifferences(expectedRawRows(data), await actualRawRows(client, schema))).toEqual([]);
     expect(chainProblems(await offsetHistory(client, schema, 'rebalance'), ends)).toEqual([]);
   });

@@ -112,7 +112,7 @@ describe('two sinks owning the same partition', () => {
     // Different groups: each is assigned every partition and believes it owns them.
     const a = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-a'), KALIBRA_INSTANCE_ID: 'a' });
     const b = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-b'), KALIBRA_INSTANCE_ID: 'b' });
-    await waitFor(() => a.output().includes('"message":"started"') && b.output().includes('"message":"started"'),
+    await waitFor(() => a.output().includes('"msg":"started"') && b.output().includes('"msg":"started"'),
       { timeoutMs: 60_000, message: 'both sinks to start' });
     await produce(topic, data);
 
