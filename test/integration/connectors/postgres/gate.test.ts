@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresGate } from '../../../../connectors/postgres/gate.js';
 import { migrate } from '../../../../connectors/postgres/migrate.js';
 import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.js';
-import { produce, readings, sinkSchema, storedOffsets } from '../../../helpers/sink-fixtures.js';
+import { installOffsetsAudit, offsetHistory, produce, readings, sinkSchema, storedOffsets } from '../../../helpers/sink-fixtures.js';
 import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
 
 async function openGate(schema: string, topic: string, refreshIntervalMs: number, applicationName = 'kalibra-gate-test'): Promise<PostgresGate> {
@@ -13,11 +13,15 @@ async function openGate(schema: string, topic: string, refreshIntervalMs: number
   return gate;
 }
 
-/** Waits on gate.changed() (not by polling) until partition 0 is admitted up to `offset`. */
-async function admittedTo(gate: PostgresGate, topic: string, offset: bigint, timeoutMs = 20_000): Promise<bigint | undefined> {
+/** Waits on gate.changed() (not by polling) until partition 0 is admitted up to `offset`; `seen` collects each value. */
+async function admittedTo(gate: PostgresGate, topic: string, offset: bigint, seen: bigint[] = [], timeoutMs = 20_000): Promise<bigint | undefined> {
   const signal = AbortSignal.timeout(timeoutMs);
-  while (!signal.aborted && (gate.admittedUpTo(topic, 0) ?? -1n) < offset) await gate.changed(signal);
-  return gate.admittedUpTo(topic, 0);
+  for (;;) {
+    const admitted = gate.admittedUpTo(topic, 0);
+    if (admitted !== undefined && admitted !== seen.at(-1)) seen.push(admitted);
+    if (signal.aborted || (admitted ?? -1n) >= offset) return admitted;
+    await gate.changed(signal);
+  }
 }
 
 async function migrated(schema: string): Promise<pg.Client> {
@@ -33,6 +37,7 @@ describe('the Postgres gate', () => {
     await createTopics([topic, dlq]);
     const schema = sinkSchema();
     const client = await migrated(schema);
+    await installOffsetsAudit(client, schema);
     // A fallback re-read far beyond the test's deadline: only a NOTIFY can move the gate in time.
     const gate = await openGate(schema, topic, 600_000);
     expect(gate.admittedUpTo(topic, 0)).toBeUndefined();
@@ -45,8 +50,14 @@ describe('the Postgres gate', () => {
     onTestFinished(async () => { await sink.stop(); });
     await sink.start();
 
-    expect(await admittedTo(gate, topic, 700n)).toBe(700n);
+    const seen: bigint[] = [];
+    expect(await admittedTo(gate, topic, 700n, seen)).toBe(700n);
     expect(await storedOffsets(client, schema, 'raw-sink')).toEqual({ 0: 700 });
+    // Every value the gate ever admitted is a next_offset the sink committed (read by an audit
+    // trigger, not through the gate), and they only grow.
+    const committed = new Set((await offsetHistory(client, schema, 'raw-sink')).get(0)!.map((move) => BigInt(move.to)));
+    expect(seen.filter((value) => !committed.has(value))).toEqual([]);
+    expect([...seen].sort((a, b) => (a < b ? -1 : 1))).toEqual(seen);
     expect(gate.admittedUpTo('another-topic', 0)).toBeUndefined();
   });
 
