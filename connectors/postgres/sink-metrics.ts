@@ -23,4 +23,14 @@ export class SinkMetrics {
     this.lag = registry.gauge({ name: 'sink_lag_records', help: 'End offset minus stored next_offset', labelNames: ['partition'] });
     this.ready = registry.gauge({ name: 'sink_ready', help: '1 when consuming and Postgres is reachable' });
   }
+
+  /** One committed batch: the partition of each record, the DLQ code of each dead letter, BEGIN→COMMIT time. */
+  batchCommitted(partitions: readonly number[], deadLetterCodes: readonly string[], latencyMs: number): void {
+    const perPartition = new Map<number, number>();
+    for (const partition of partitions) perPartition.set(partition, (perPartition.get(partition) ?? 0) + 1);
+    for (const [partition, count] of perPartition) this.records.inc({ partition: String(partition) }, count);
+    for (const code of deadLetterCodes) this.deadLettered.inc({ code });
+    this.batchSize.observe(partitions.length);
+    this.batchLatency.observe(latencyMs / 1000);
+  }
 }

@@ -7,9 +7,9 @@
 // backoff (not ready meanwhile), unmappable records go to the DLQ.
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message, MessagesStream } from '@platformatic/kafka';
-import pg from 'pg';
 import type { SourceRecord } from '../../topology/core/task.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { DatabaseRunner } from './database-runner.js';
 import { buildBatch } from './batch.js';
 import { commitBatch } from './commit-batch.js';
 import { DeadLetterProducer } from './dead-letter-producer.js';
@@ -40,7 +40,7 @@ function toSourceRecord(message: Message<Buffer, Buffer, Buffer, Buffer>): Sourc
 export class PostgresSink {
   readonly #o: ResolvedSinkOptions;
   readonly #key: OffsetsKey;
-  readonly #pool: pg.Pool;
+  readonly #db: DatabaseRunner;
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
   readonly #dlq: DeadLetterProducer;
   readonly #abort = new AbortController();
@@ -56,7 +56,6 @@ export class PostgresSink {
   #assigned: number[] = [];
   #repositionNeeded = true;
   #rejoinNeeded = false;
-  #databaseHealthy = false;
   #stopping: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -66,15 +65,7 @@ export class PostgresSink {
     this.#o = resolveSinkOptions(options);
     const o = this.#o;
     this.#key = { schema: o.schema, connector: o.connector, topic: o.topic };
-    this.#pool = new pg.Pool({ connectionString: o.databaseUrl, max: 2, connectionTimeoutMillis: 5_000, keepAlive: true });
-    // An idle client losing its server (Postgres restart) is reported here; without a
-    // listener it would crash the process. The next query reconnects.
-    this.#pool.on('error', (error) => { o.logger.warn('idle Postgres connection lost', { error: error.message }); });
-    // A checked-out client can also lose its server between two queries; pg then emits
-    // 'error' on the client itself. The next query fails and #withDatabase retries.
-    this.#pool.on('connect', (client) => {
-      client.on('error', (error) => { o.logger.debug('Postgres connection lost', { error: error.message }); });
-    });
+    this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
     this.#consumer = new Consumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
@@ -92,7 +83,7 @@ export class PostgresSink {
 
   /** Applies migrations (retrying while Postgres is down), joins the group, starts consuming. */
   async start(): Promise<void> {
-    await this.#withDatabase('migrate', async (client) => { await migrate(client, this.#o.schema); });
+    await this.#db.run('migrate', async (client) => { await migrate(client, this.#o.schema); });
     // Tracked once for the sink's lifetime, so reopening the stream never triggers a rejoin.
     this.#consumer.topics.track(this.#o.topic);
     await this.#consumer.joinGroup({});
@@ -103,7 +94,7 @@ export class PostgresSink {
 
   /** Consuming, assigned and able to reach Postgres. */
   get ready(): boolean {
-    return this.#stopping === undefined && this.#stream !== undefined && !this.#repositionNeeded && this.#databaseHealthy;
+    return this.#stopping === undefined && this.#stream !== undefined && !this.#repositionNeeded && this.#db.healthy;
   }
 
   /** The process is alive and not stuck (false only after a fatal error or once stopped). */
@@ -128,7 +119,7 @@ export class PostgresSink {
         this.#o.logger.warn('leaving the consumer group failed', { error: error.message });
       });
       await this.#dlq.close().catch(() => undefined);
-      await this.#pool.end().catch(() => undefined);
+      await this.#db.end().catch(() => undefined);
     })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout'); }, SHUTDOWN_BUDGET_MS); });
@@ -174,6 +165,7 @@ export class PostgresSink {
         this.#repositionNeeded = true;
         await sleep(backoffDelay(failures++), this.#abort.signal);
       }
+      this.#o.metrics?.ready.set(this.ready ? 1 : 0);
     }
   }
 
@@ -184,7 +176,7 @@ export class PostgresSink {
     this.#buffer = [];
     this.#nextExpected.clear();
     const partitions = this.#consumer.assignments?.find((a) => a.topic === this.#o.topic)?.partitions ?? [];
-    const stored = await this.#withDatabase('read offsets', (client) => readStoredOffsets(client, this.#key));
+    const stored = await this.#db.run('read offsets', (client) => readStoredOffsets(client, this.#key));
     if (stored === undefined || this.#repositionNeeded || epoch !== this.#epoch) return;
     this.#assigned = [...partitions].sort((a, b) => a - b);
     this.#stored = new Map([...stored].filter(([partition]) => partitions.includes(partition)));
@@ -272,7 +264,7 @@ export class PostgresSink {
     const started = performance.now();
     let stored: Map<number, bigint> | undefined;
     try {
-      stored = await this.#withDatabase('commit batch', (client) => commitBatch(client, {
+      stored = await this.#db.run('commit batch', (client) => commitBatch(client, {
         key: this.#key, mapping: this.#o.mapping, method: this.#o.writeMethod, expected: this.#stored, advanceTo, batch,
         deadLetter: (deadLetters) => this.#dlq.send(deadLetters),
       }));
@@ -297,18 +289,9 @@ export class PostgresSink {
   }
 
   #reportBatch(records: SourceRecord[], deadLettered: string[], stored: Map<number, bigint>, latencyMs: number): void {
-    const metrics = this.#o.metrics;
-    if (metrics) {
-      const perPartition = new Map<number, number>();
-      for (const record of records) perPartition.set(record.partition, (perPartition.get(record.partition) ?? 0) + 1);
-      for (const [partition, count] of perPartition) metrics.records.inc({ partition: String(partition) }, count);
-      for (const code of deadLettered) metrics.deadLettered.inc({ code });
-      metrics.batchSize.observe(records.length);
-      metrics.batchLatency.observe(latencyMs / 1000);
-    }
+    this.#o.metrics?.batchCommitted(records.map((record) => record.partition), deadLettered, latencyMs);
     this.#o.logger.debug('batch committed', {
       records: records.length, deadLettered: deadLettered.length, latencyMs: Math.round(latencyMs),
-      from: Object.fromEntries(records.length > 0 ? [[records[0]!.partition, records[0]!.offset.toString()]] : []),
       offsets: Object.fromEntries([...stored].map(([p, o]) => [p, o.toString()])),
     });
   }
@@ -326,37 +309,5 @@ export class PostgresSink {
     } catch (error) {
       this.#o.logger.debug('lag lookup failed', { error: (error as Error).message });
     }
-  }
-
-  /**
-   * Runs `work` on a pooled connection. Transient failures (and anything but a lost
-   * compare-and-set or a config error) are retried with backoff until they succeed or the
-   * sink stops (then undefined). Each attempt is a fresh transaction, so retrying is safe.
-   */
-  async #withDatabase<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T | undefined> {
-    for (let attempt = 0; !this.#stoppingNow; attempt++) {
-      let client: pg.PoolClient | undefined;
-      try {
-        client = await this.#pool.connect();
-        const result = await work(client);
-        client.release();
-        this.#setDatabaseHealthy(true);
-        return result;
-      } catch (error) {
-        const conflict = error instanceof SinkError && (error.code === 'OFFSET_CONFLICT' || error.code === 'MIGRATION_CHANGED');
-        client?.release(conflict ? undefined : (error as Error));
-        if (conflict) { this.#setDatabaseHealthy(true); throw error; }
-        this.#setDatabaseHealthy(false);
-        this.#o.metrics?.databaseErrors.inc();
-        this.#o.logger.warn(`${what} failed; retrying`, { attempt, error: (error as Error).message, code: (error as { code?: unknown }).code });
-        await sleep(backoffDelay(attempt), this.#abort.signal);
-      }
-    }
-    return undefined;
-  }
-
-  #setDatabaseHealthy(healthy: boolean): void {
-    this.#databaseHealthy = healthy;
-    this.#o.metrics?.ready.set(this.ready ? 1 : 0);
   }
 }

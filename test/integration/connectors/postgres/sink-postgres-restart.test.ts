@@ -69,6 +69,9 @@ describe('the Postgres sink when Postgres restarts', () => {
       { timeoutMs: 120_000, message: 'offsets at the end' });
     await waitFor(async () => await status(port, '/readyz') === 200, { message: 'ready again' });
     expect(sink.child.exitCode).toBeNull();
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(Number(/^kalibra_sink_database_errors_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^kalibra_sink_records_total\{partition="1"\} \d+/m);
     sink.child.kill('SIGTERM');
     expect(await sink.exited).toBe(0);
 
