@@ -1,7 +1,7 @@
-import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
+import { Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.js';
-import { produce, readings, sinkSchema, storedOffsets, tableSummary } from '../../../helpers/sink-fixtures.js';
+import { actualRawRows, produce, readings, sinkSchema, storedOffsets, tableSummary } from '../../../helpers/sink-fixtures.js';
 import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
 
 function startSink(options: { topic: string; dlq: string; schema: string; mapping?: 'raw' | 'calibrated'; connector?: string }): PostgresSink {
@@ -103,5 +103,31 @@ describe('the Postgres sink runtime', () => {
     await waitFor(async () => (await storedOffsets(client, schema, 'test-sink'))[0] === 1, { message: 'offset 1' });
     const { rows } = await client.query(`SELECT sensor_id, ts, raw_value, value, unit, status, profile, calibrated_at FROM "${schema}".calibrated_readings`);
     expect(rows).toEqual([{ ...reading, ts: new Date(reading.ts), calibrated_at: new Date(reading.calibrated_at) }]);
+  });
+
+  it('skips aborted transactions and stores the end offset past the commit markers of a transactional producer', async () => {
+    const topic = uniqueName('sink-tx');
+    const dlq = uniqueName('sink-dlq');
+    await createTopics([topic, dlq]);
+    const schema = sinkSchema();
+    const producer = new Producer({ clientId: uniqueName('tx'), bootstrapBrokers: brokers(), idempotent: true, transactionalId: uniqueName('tx') });
+    onTestFinished(async () => { await producer.close(); });
+    const data = readings(18);
+    const send = async (slice: typeof data, commit: boolean): Promise<void> => {
+      const tx = await producer.beginTransaction();
+      await tx.send({ messages: slice.map((r) => ({ topic, partition: 0, key: Buffer.from(r.key), value: Buffer.from(r.value!) })) });
+      if (commit) await tx.commit();
+      else await tx.abort();
+    };
+    await send(data.slice(0, 10), true); // offsets 0-9, marker 10
+    await send(data.slice(10, 15), false); // offsets 11-15 aborted, marker 16
+    await send(data.slice(15), true); // offsets 17-19, marker 20
+    const sink = startSink({ topic, dlq, schema });
+    await sink.start();
+
+    const client = await pgClient();
+    await waitFor(async () => (await storedOffsets(client, schema, 'test-sink'))[0] === 21, { message: 'offset 21, past the last marker' });
+    const rows = await actualRawRows(client, schema);
+    expect([...rows.values()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17].map((i) => i + (i % 50) / 1000));
   });
 });
