@@ -1,7 +1,9 @@
 // The two ways to upsert a batch of rows inside an open transaction, measured against each
 // other in bench/sink.bench.ts: COPY into a session-local stage table then one
 // INSERT … SELECT … ON CONFLICT, or one INSERT … SELECT FROM unnest(arrays) ON CONFLICT.
-// Both expect rows already deduplicated by (sensor_id, ts). Neither commits.
+// Both expect rows already deduplicated by (sensor_id, ts). Neither commits, and both must run
+// inside an open transaction: the COPY stage is ON COMMIT DELETE ROWS, so in autocommit its rows
+// would vanish between the COPY and the upsert.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
