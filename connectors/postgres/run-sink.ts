@@ -21,6 +21,7 @@ export async function runSink(config: SinkCommandConfig, secrets: readonly strin
   ops.readiness.addCheck('sink-consuming-and-database-reachable', () => sink.ready);
   ops.shutdown.onClose('sink', () => sink.stop());
   await sink.start();
+  if (!sink.healthy) return { sink, ops }; // stopped while still starting
   ops.logger.info('started', { mapping: config.mapping, topic: options.topic, schema: options.schema, httpPort: ops.server.port });
   return { sink, ops };
 }

@@ -81,12 +81,22 @@ export class PostgresSink {
     this.#dlq = new DeadLetterProducer({ kafka: o.kafka, topic: o.dlqTopic, connector: o.connector });
   }
 
-  /** Applies migrations (retrying while Postgres is down), joins the group, starts consuming. */
+  /** Applies migrations and joins the group (each retried until it works or stop() is called), starts consuming. */
   async start(): Promise<void> {
     await this.#db.run('migrate', async (client) => { await migrate(client, this.#o.schema); });
     // Tracked once for the sink's lifetime, so reopening the stream never triggers a rejoin.
     this.#consumer.topics.track(this.#o.topic);
-    await this.#consumer.joinGroup({});
+    // Kafka unreachable at start is waited out like Postgres (not ready meanwhile), not a crash loop.
+    for (let attempt = 0; !this.#stoppingNow; attempt++) {
+      try {
+        await this.#consumer.joinGroup({});
+        break;
+      } catch (error) {
+        this.#o.logger.warn('cannot join the consumer group; retrying', { attempt, error: (error as Error).message });
+        await sleep(backoffDelay(attempt), this.#abort.signal);
+      }
+    }
+    if (this.#stoppingNow) return;
     this.#lagTimer = setInterval(() => { void this.#reportLag(); }, 5_000);
     this.#lagTimer.unref();
     this.#loop = this.#run();

@@ -85,4 +85,16 @@ describe('bin/sink on SIGTERM', () => {
     sink.child.kill('SIGTERM');
     expect(await exitWithinGrace(sink)).toBe(0);
   });
+
+  it('waits for an unreachable Kafka without exiting, not ready, and still stops cleanly', async () => {
+    const sink = spawnSink(['--mapping', 'raw'], {
+      KAFKA_BROKERS: '127.0.0.1:1', KALIBRA_SINK_SCHEMA: sinkSchema(), KALIBRA_HTTP_PORT: '0', KALIBRA_INSTANCE_ID: 'no-kafka',
+    });
+    const listening = await waitFor(() => /"msg":"ops server listening".*"port":(\d+)/.exec(sink.output()) ?? undefined, { timeoutMs: 60_000, message: 'ops server' });
+    await waitFor(() => sink.output().split('cannot join the consumer group; retrying').length > 2, { timeoutMs: 60_000, message: 'join retries' });
+    expect((await fetch(`http://127.0.0.1:${listening[1]}/readyz`)).status).toBe(503);
+    expect(sink.child.exitCode).toBeNull();
+    sink.child.kill('SIGTERM');
+    expect(await exitWithinGrace(sink)).toBe(0);
+  });
 });
