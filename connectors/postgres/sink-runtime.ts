@@ -107,7 +107,7 @@ export class PostgresSink {
     return this.#stopping === undefined && this.#stream !== undefined && !this.#repositionNeeded && this.#db.healthy;
   }
 
-  /** The process is alive and not stuck (false only after a fatal error or once stopped). */
+  /** False once stopping; every failure short of that is retried, so there is no other unhealthy state. */
   get healthy(): boolean {
     return this.#stopping === undefined;
   }
@@ -163,8 +163,8 @@ export class PostgresSink {
     while (!this.#stoppingNow) {
       try {
         if (this.#rejoinNeeded) {
+          await this.#consumer.joinGroup({}); // stays needed (and is retried) if this throws
           this.#rejoinNeeded = false;
-          await this.#consumer.joinGroup({});
         }
         if (this.#repositionNeeded) await this.#reposition();
         else if (await this.#waitForBatch()) await this.#flush();
