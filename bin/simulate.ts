@@ -7,8 +7,9 @@ import { isKalibraError } from '../topology/core/errors.js';
 import { fleet } from '../topology/calibration/simulator/sensor-models.js';
 import { runSimulator } from '../topology/calibration/simulator/run-simulator.js';
 import { simulatorOptions } from '../topology/calibration/simulator/simulator-options.js';
+import { topicOptions } from '../topology/calibration/topic-options.js';
 
-const declarations = { ...kafkaOptions, ...simulatorOptions };
+const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...simulatorOptions };
 const { values } = loadConfigOrExit(declarations, {
   usage: 'bin/simulate [options]',
   summary: 'Sends realistic raw readings of a sensor fleet to the raw topic (keys and partitioning as in ARCHITECTURE.md).',

@@ -169,6 +169,6 @@ describe('bin/topics apply', () => {
   it('rejects a bad argument with one line on stderr and exit 2', async () => {
     const result = await run(bin, ['apply', '--partitions', '0']).catch((e: { code: number; stderr: string }) => e);
     expect('code' in result ? result.code : 0).toBe(2);
-    expect(result.stderr).toBe("bin/topics: --partitions must be a positive integer, got '0'\n");
+    expect(result.stderr).toBe('bin/topics: --partitions: 0 is below the minimum 1 (see --help)\n');
   });
 });

@@ -4,7 +4,6 @@ import { defineOptions } from '../../core/ops/config/option.js';
 const group = 'Simulator';
 
 export const simulatorOptions = defineOptions({
-  topicRaw: { env: 'KALIBRA_TOPIC_RAW', type: 'string', default: 'readings.raw', placeholder: 'topic', group: 'Topics', description: 'Topic of raw readings.' },
   sensors: { flag: 'sensors', type: 'int', default: 12, min: 1, max: 10_000, group, description: 'Number of sensors; the first 12 are the demo fleet of calibration-profiles/, the rest plain thermometers without a profile.' },
   rate: { flag: 'rate', type: 'int', default: 12, min: 1, max: 1_000_000, group, placeholder: 'readings/s', description: 'Readings per second over the whole fleet (each sensor reports every sensors/rate seconds).' },
   duration: { flag: 'duration', type: 'duration', group, placeholder: 'duration', defaultLabel: 'until Ctrl-C', description: 'How long to send live readings, e.g. 30s, 10m.' },

@@ -1,0 +1,56 @@
+// Turns a run of consumed records into what one database transaction must do: the rows to
+// upsert, the keys to delete, the records to dead-letter, and the next offset per
+// partition. Pure. Within a batch the last record per (sensor_id, ts) wins in offset order,
+// so one upsert statement never touches a row twice and a tombstone after a value deletes.
+import type { SourceRecord } from '../../topology/core/task.js';
+import { SinkError } from './errors.js';
+import { parseReadingKey } from './mappings/fields.js';
+import type { Mapping, Row } from './mappings/mapping.js';
+
+export interface DeadLetter {
+  readonly record: SourceRecord;
+  readonly error: SinkError;
+}
+
+export interface WriteBatch {
+  readonly upserts: Row[];
+  readonly deletes: { sensorId: string; ts: string }[];
+  readonly deadLetters: DeadLetter[];
+  /** partition → first offset after the last record of that partition in the batch. */
+  readonly nextOffsets: Map<number, bigint>;
+  readonly records: number;
+}
+
+type Operation = { kind: 'upsert'; row: Row } | { kind: 'delete'; sensorId: string; ts: string };
+
+/** `records` must be in offset order per partition (as consumed). */
+export function buildBatch(mapping: Mapping, records: readonly SourceRecord[]): WriteBatch {
+  const latest = new Map<string, Operation>();
+  const deadLetters: DeadLetter[] = [];
+  const nextOffsets = new Map<number, bigint>();
+  for (const record of records) {
+    const next = record.offset + 1n;
+    if ((nextOffsets.get(record.partition) ?? -1n) < next) nextOffsets.set(record.partition, next);
+    try {
+      if (record.value === null) {
+        const { sensorId, ts } = parseReadingKey(record.key);
+        latest.set(`${sensorId}\u0000${ts}`, { kind: 'delete', sensorId, ts });
+      } else {
+        const row = mapping.toRow({ ...record, value: record.value });
+        latest.set(`${String(row[0])}\u0000${String(row[1])}`, { kind: 'upsert', row });
+      }
+    } catch (error) {
+      const reason = error instanceof SinkError
+        ? error
+        : new SinkError('RECORD_INVALID_FIELD', `mapping ${mapping.name} failed: ${String(error)}`, { cause: error });
+      deadLetters.push({ record, error: reason });
+    }
+  }
+  const upserts: Row[] = [];
+  const deletes: { sensorId: string; ts: string }[] = [];
+  for (const operation of latest.values()) {
+    if (operation.kind === 'upsert') upserts.push(operation.row);
+    else deletes.push({ sensorId: operation.sensorId, ts: operation.ts });
+  }
+  return { upserts, deletes, deadLetters, nextOffsets, records: records.length };
+}

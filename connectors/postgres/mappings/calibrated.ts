@@ -1,0 +1,36 @@
+// readings.calibrated → calibrated_readings. The calibrator already validated the reading;
+// this only checks that each field fits its column, so a bug upstream lands in the DLQ
+// instead of stopping the sink.
+import type { SourceRecord } from '../../../topology/core/task.js';
+import {
+  optionalNumber, optionalString, optionalTimestamp, parseObject, requiredString, requiredTimestamp,
+} from './fields.js';
+import type { Mapping, Row } from './mapping.js';
+
+export const calibratedMapping: Mapping = {
+  name: 'calibrated',
+  table: 'calibrated_readings',
+  columns: [
+    { name: 'sensor_id', type: 'text' },
+    { name: 'ts', type: 'timestamptz' },
+    { name: 'raw_value', type: 'float8' },
+    { name: 'value', type: 'float8' },
+    { name: 'unit', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'profile', type: 'text' },
+    { name: 'calibrated_at', type: 'timestamptz' },
+  ],
+  toRow(record: SourceRecord & { value: Buffer }): Row {
+    const reading = parseObject(record.value);
+    return [
+      requiredString(reading, 'sensor_id'),
+      requiredTimestamp(reading, 'ts'),
+      optionalNumber(reading, 'raw_value'),
+      optionalNumber(reading, 'value'),
+      optionalString(reading, 'unit'),
+      requiredString(reading, 'status'),
+      optionalString(reading, 'profile'),
+      optionalTimestamp(reading, 'calibrated_at'),
+    ];
+  },
+};

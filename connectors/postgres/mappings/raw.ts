@@ -1,0 +1,35 @@
+// readings.raw → raw_readings. Keeps everything a producer sent: known fields in their
+// columns, unknown ones in `extra`, and where the record came from (partition, offset).
+// Rejects only what cannot be stored faithfully; plausibility is the calibrator's job.
+import type { SourceRecord } from '../../../topology/core/task.js';
+import { extraJson, optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.js';
+import type { Mapping, Row } from './mapping.js';
+
+const known = new Set(['sensor_id', 'ts', 'value', 'unit']);
+
+export const rawMapping: Mapping = {
+  name: 'raw',
+  table: 'raw_readings',
+  columns: [
+    { name: 'sensor_id', type: 'text' },
+    { name: 'ts', type: 'timestamptz' },
+    { name: 'value', type: 'float8' },
+    { name: 'unit', type: 'text' },
+    { name: 'extra', type: 'jsonb' },
+    { name: 'kafka_partition', type: 'int4' },
+    { name: 'kafka_offset', type: 'int8' },
+  ],
+  toRow(record: SourceRecord & { value: Buffer }): Row {
+    const reading = parseObject(record.value);
+    const extra = Object.fromEntries(Object.entries(reading).filter(([field]) => !known.has(field)));
+    return [
+      requiredString(reading, 'sensor_id'),
+      requiredTimestamp(reading, 'ts'),
+      requiredNumber(reading, 'value'),
+      optionalString(reading, 'unit'),
+      extraJson(extra),
+      record.partition,
+      record.offset.toString(),
+    ];
+  },
+};

@@ -1,0 +1,323 @@
+// The sink: consumes one topic read_committed in a consumer group, batches records by size
+// and time, and commits each batch to Postgres in one transaction together with the
+// partitions' next offsets (commit-batch.ts). Postgres, not Kafka, is where it resumes
+// from: on every assignment, and after losing a compare-and-set, it re-reads the stored
+// offsets and reopens its stream there. Kafka offsets are committed afterwards only so
+// lag shows up in the usual tools. Never drops a record: Postgres errors are retried with
+// backoff (not ready meanwhile), unmappable records go to the DLQ.
+import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
+import type { Message, MessagesStream } from '@platformatic/kafka';
+import type { SourceRecord } from '../../topology/core/task.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { DatabaseRunner } from './database-runner.js';
+import { buildBatch } from './batch.js';
+import { commitBatch } from './commit-batch.js';
+import { DeadLetterProducer } from './dead-letter-producer.js';
+import { SinkError } from './errors.js';
+import { migrate } from './migrate.js';
+import { readStoredOffsets } from './offsets-store.js';
+import type { OffsetsKey } from './offsets-store.js';
+import { resolveSinkOptions } from './sink-options.js';
+import type { ResolvedSinkOptions, SinkOptions } from './sink-options.js';
+
+type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+const IDLE_TICK_MS = 1_000;
+const SHUTDOWN_BUDGET_MS = 8_000;
+const FETCH_MAX_BYTES = 2 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 512 * 1024;
+
+function toSourceRecord(message: Message<Buffer, Buffer, Buffer, Buffer>): SourceRecord {
+  const headers = new Map<string, Buffer>();
+  for (const [name, value] of message.headers) headers.set(name.toString(), value);
+  return {
+    topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
+    // The client hands out undefined for a missing key or value; a null value is a tombstone.
+    key: message.key ?? null, value: message.value ?? null, headers,
+  };
+}
+
+export class PostgresSink {
+  readonly #o: ResolvedSinkOptions;
+  readonly #key: OffsetsKey;
+  readonly #db: DatabaseRunner;
+  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #dlq: DeadLetterProducer;
+  readonly #abort = new AbortController();
+  #stream: Stream | undefined;
+  /** Bumped on every (re)assignment: records from an older stream are ignored. */
+  #epoch = 0;
+  #buffer: SourceRecord[] = [];
+  #firstBufferedAt = 0;
+  /** partition → the next offset this epoch's stream should deliver (duplicates below it are dropped). */
+  #nextExpected = new Map<number, bigint>();
+  /** partition → next_offset as last seen in Postgres: the compare-and-set's expected value. */
+  #stored = new Map<number, bigint>();
+  #assigned: number[] = [];
+  #repositionNeeded = true;
+  #rejoinNeeded = false;
+  #stopping: Promise<void> | undefined;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #lagTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: SinkOptions) {
+    this.#o = resolveSinkOptions(options);
+    const o = this.#o;
+    this.#key = { schema: o.schema, connector: o.connector, topic: o.topic };
+    this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
+    this.#consumer = new Consumer({
+      ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
+      sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
+      rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: 500,
+      ...(o.instanceId === undefined ? {} : { groupInstanceId: o.instanceId }),
+    });
+    this.#consumer.on('consumer:group:join', () => { this.#onAssignment(); });
+    this.#consumer.on('error', (error: Error) => {
+      o.logger.error('consumer group membership failed; rejoining', { error: error.message });
+      this.#rejoinNeeded = true;
+      this.#onAssignment();
+    });
+    this.#dlq = new DeadLetterProducer({ kafka: o.kafka, topic: o.dlqTopic, connector: o.connector });
+  }
+
+  /** Applies migrations and joins the group (each retried until it works or stop() is called), starts consuming. */
+  async start(): Promise<void> {
+    await this.#db.run('migrate', async (client) => { await migrate(client, this.#o.schema); });
+    // Tracked once for the sink's lifetime, so reopening the stream never triggers a rejoin.
+    this.#consumer.topics.track(this.#o.topic);
+    // Kafka unreachable at start is waited out like Postgres (not ready meanwhile), not a crash loop.
+    for (let attempt = 0; !this.#stoppingNow; attempt++) {
+      try {
+        await this.#consumer.joinGroup({});
+        break;
+      } catch (error) {
+        this.#o.logger.warn('cannot join the consumer group; retrying', { attempt, error: (error as Error).message });
+        await sleep(backoffDelay(attempt), this.#abort.signal);
+      }
+    }
+    if (this.#stoppingNow) return;
+    this.#lagTimer = setInterval(() => { void this.#reportLag(); }, 5_000);
+    this.#lagTimer.unref();
+    this.#loop = this.#run();
+  }
+
+  /** Consuming, assigned and able to reach Postgres. */
+  get ready(): boolean {
+    return this.#stopping === undefined && this.#stream !== undefined && !this.#repositionNeeded && this.#db.healthy;
+  }
+
+  /** False once stopping; every failure short of that is retried, so there is no other unhealthy state. */
+  get healthy(): boolean {
+    return this.#stopping === undefined;
+  }
+
+  /** Finishes or rolls back the open batch, leaves the group, closes everything. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#abort.abort();
+    this.#wakeUp();
+    clearInterval(this.#lagTimer);
+    const closing = (async () => {
+      await this.#loop?.catch(() => undefined);
+      await this.#stream?.close().catch(() => undefined);
+      await this.#consumer.close().catch((error: Error) => {
+        this.#o.logger.warn('leaving the consumer group failed', { error: error.message });
+      });
+      await this.#dlq.close().catch(() => undefined);
+      await this.#db.end().catch(() => undefined);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout'); }, SHUTDOWN_BUDGET_MS); });
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), timeout]);
+    clearTimeout(timer);
+    this.#o.metrics?.ready.set(0);
+    if (outcome === 'timeout') {
+      throw new SinkError('SHUTDOWN_TIMEOUT', `sink did not shut down within ${SHUTDOWN_BUDGET_MS} ms`);
+    }
+  }
+
+  #onAssignment(): void {
+    this.#epoch += 1;
+    this.#buffer = [];
+    this.#repositionNeeded = true;
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  get #stoppingNow(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stoppingNow) {
+      try {
+        if (this.#rejoinNeeded) {
+          await this.#consumer.joinGroup({}); // stays needed (and is retried) if this throws
+          this.#rejoinNeeded = false;
+        }
+        if (this.#repositionNeeded) await this.#reposition();
+        else if (await this.#waitForBatch()) await this.#flush();
+        failures = 0;
+      } catch (error) {
+        // Nothing was committed by a failed step; it is retried from Postgres's offsets.
+        this.#o.logger.error('sink step failed; retrying', { error: (error as Error).message });
+        this.#repositionNeeded = true;
+        await sleep(backoffDelay(failures++), this.#abort.signal);
+      }
+      this.#o.metrics?.ready.set(this.ready ? 1 : 0);
+    }
+  }
+
+  /** Re-reads the stored offsets of the assigned partitions and reopens the stream there. */
+  async #reposition(): Promise<void> {
+    this.#repositionNeeded = false;
+    const epoch = ++this.#epoch;
+    this.#buffer = [];
+    this.#nextExpected.clear();
+    const partitions = this.#consumer.assignments?.find((a) => a.topic === this.#o.topic)?.partitions ?? [];
+    const stored = await this.#db.run('read offsets', (client) => readStoredOffsets(client, this.#key));
+    if (stored === undefined || this.#repositionNeeded || epoch !== this.#epoch) return;
+    this.#assigned = [...partitions].sort((a, b) => a - b);
+    this.#stored = new Map([...stored].filter(([partition]) => partitions.includes(partition)));
+    const offsets = [...this.#stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset }));
+    const previous = this.#stream;
+    const stream = await this.#consumer.consume({
+      topics: [this.#o.topic], mode: 'manual', offsets, fallbackMode: 'earliest', autocommit: false,
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 500,
+      // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
+      // stream's highWaterMark) and bound what is held in memory beyond one batch.
+      maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+    });
+    this.#stream = stream;
+    stream.on('data', (message) => { this.#onMessage(epoch, stream, message); });
+    stream.on('error', (error) => {
+      if (epoch !== this.#epoch) return;
+      this.#o.logger.warn('consumer stream failed; reopening from stored offsets', { error: error.message });
+      this.#repositionNeeded = true;
+      this.#wakeUp();
+    });
+    await previous?.close().catch(() => undefined);
+    this.#o.logger.info('resuming from stored offsets', {
+      epoch, partitions: this.#assigned, offsets: Object.fromEntries([...this.#stored].map(([p, o]) => [p, o.toString()])),
+    });
+  }
+
+  #onMessage(epoch: number, stream: Stream, message: Message<Buffer, Buffer, Buffer, Buffer>): void {
+    if (epoch !== this.#epoch) return;
+    const partition = message.partition;
+    if (message.offset < (this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? 0n)) return;
+    this.#nextExpected.set(partition, message.offset + 1n);
+    if (this.#buffer.length === 0) this.#firstBufferedAt = Date.now();
+    this.#buffer.push(toSourceRecord(message));
+    if (this.#buffer.length >= this.#o.batchSize) {
+      stream.pause();
+      this.#wakeUp();
+    }
+  }
+
+  /** Resolves true when a batch is due (full, lingered long enough, or offsets to move past markers). */
+  async #waitForBatch(): Promise<boolean> {
+    for (;;) {
+      if (this.#stoppingNow || this.#repositionNeeded || this.#rejoinNeeded) return false;
+      const size = this.#buffer.length;
+      const waited = Date.now() - this.#firstBufferedAt;
+      if (size >= this.#o.batchSize || (size > 0 && waited >= this.#o.batchLingerMs)) return true;
+      if (size === 0 && this.#drainedPositions().size > 0) return true;
+      const timeout = size === 0 ? IDLE_TICK_MS : this.#o.batchLingerMs - waited;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.#wake = undefined; resolve(); }, timeout);
+        this.#wake = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  }
+
+  /**
+   * When every delivered record has been taken, the stream's fetch position may be past the
+   * last record (transaction markers, aborted records): those offsets can be stored too,
+   * so the stored offset reaches the end offset and the gate admits everything committed.
+   */
+  #drainedPositions(): Map<number, bigint> {
+    const positions = new Map<number, bigint>();
+    const stream = this.#stream;
+    if (!stream || this.#buffer.length > 0 || stream.readableLength > 0) return positions;
+    for (const partition of this.#assigned) {
+      const position = stream.offsetsToFetch.get(`${this.#o.topic}:${partition}`);
+      const floor = this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? -1n;
+      if (position !== undefined && position >= floor && position > (this.#stored.get(partition) ?? -1n)) {
+        positions.set(partition, position);
+      }
+    }
+    return positions;
+  }
+
+  async #flush(): Promise<void> {
+    const epoch = this.#epoch;
+    const records = this.#buffer.splice(0, this.#o.batchSize);
+    this.#firstBufferedAt = this.#buffer.length > 0 ? Date.now() : 0;
+    if (this.#buffer.length < this.#o.batchSize) this.#stream?.resume();
+    const batch = buildBatch(this.#o.mapping, records);
+    const advanceTo = new Map(batch.nextOffsets);
+    for (const [partition, position] of this.#drainedPositions()) {
+      if (position > (advanceTo.get(partition) ?? -1n)) advanceTo.set(partition, position);
+    }
+    const started = performance.now();
+    let stored: Map<number, bigint> | undefined;
+    try {
+      stored = await this.#db.run('commit batch', (client) => commitBatch(client, {
+        key: this.#key, mapping: this.#o.mapping, method: this.#o.writeMethod, expected: this.#stored, advanceTo, batch,
+        deadLetter: (deadLetters) => this.#dlq.send(deadLetters),
+      }));
+    } catch (error) {
+      if (!(error instanceof SinkError && error.code === 'OFFSET_CONFLICT')) throw error;
+      this.#o.metrics?.offsetConflicts.inc();
+      this.#o.logger.warn('offset compare-and-set lost; batch rolled back, resuming from stored offsets', { error: error.message });
+      if (epoch === this.#epoch) this.#onAssignment();
+      return;
+    }
+    if (stored === undefined) return; // stopping: the transaction was rolled back
+    const latencyMs = performance.now() - started;
+    if (epoch === this.#epoch) for (const [partition, next] of stored) this.#stored.set(partition, next);
+    this.#reportBatch(records, batch.deadLetters.map((d) => d.error.code), stored, latencyMs);
+    // Only for monitoring (lag in the usual tools); Postgres is the source of truth.
+    const commits = [...stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset, leaderEpoch: -1 }));
+    if (commits.length > 0 && epoch === this.#epoch) {
+      this.#consumer.commit({ offsets: commits }).catch((error: Error) => {
+        this.#o.logger.debug('kafka offset commit (monitoring only) failed', { error: error.message });
+      });
+    }
+  }
+
+  #reportBatch(records: SourceRecord[], deadLettered: string[], stored: Map<number, bigint>, latencyMs: number): void {
+    this.#o.metrics?.batchCommitted(records.map((record) => record.partition), deadLettered, latencyMs);
+    this.#o.logger.debug('batch committed', {
+      records: records.length, deadLettered: deadLettered.length, latencyMs: Math.round(latencyMs),
+      offsets: Object.fromEntries([...stored].map(([p, o]) => [p, o.toString()])),
+    });
+  }
+
+  async #reportLag(): Promise<void> {
+    const metrics = this.#o.metrics;
+    if (!metrics || this.#assigned.length === 0) return;
+    try {
+      const ends = await this.#consumer.listOffsets({ topics: [this.#o.topic], isolationLevel: FetchIsolationLevels.READ_COMMITTED });
+      const partitions = ends.get(this.#o.topic) ?? [];
+      for (const partition of this.#assigned) {
+        const end = partitions[partition];
+        if (end !== undefined) metrics.lag.set({ partition: String(partition) }, Number(end - (this.#stored.get(partition) ?? 0n)));
+      }
+    } catch (error) {
+      this.#o.logger.debug('lag lookup failed', { error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The SQL text the sink sends, built from a schema and a mapping. Pure: values in, strings
+// out, so every statement is visible in one place and tested without a database. Only
+// identifiers that passed checkIdentifier (or come from a mapping's fixed column list)
+// are spliced in; every value is a bind parameter or COPY data.
+import { createHash } from 'node:crypto';
+import { qualified } from './identifiers.js';
+import type { Mapping, Row } from './mappings/mapping.js';
+
+/** The channel the sink NOTIFYs after each commit and the gate LISTENs on. */
+export const OFFSETS_CHANNEL = 'kalibra_sink_offsets';
+
+const columnList = (mapping: Mapping): string => mapping.columns.map((column) => `"${column.name}"`).join(', ');
+
+function onConflictUpdate(mapping: Mapping): string {
+  const updates = mapping.columns.slice(2).map((column) => `"${column.name}" = EXCLUDED."${column.name}"`);
+  return `ON CONFLICT (sensor_id, ts) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+/** INSERT … SELECT FROM unnest($1::type[], …) ON CONFLICT DO UPDATE: one parameter per column. */
+export function unnestUpsertSql(schema: string, mapping: Mapping): string {
+  const arrays = mapping.columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
+  return `INSERT INTO ${qualified(schema, mapping.table)} (${columnList(mapping)}) `
+    + `SELECT * FROM unnest(${arrays}) ${onConflictUpdate(mapping)}`;
+}
+
+/** Session-local staging table for COPY; its name is derived from the target so schemas never share one. */
+export function stageTableName(schema: string, mapping: Mapping): string {
+  return `kalibra_stage_${createHash('sha1').update(`${schema}.${mapping.table}`).digest('hex').slice(0, 16)}`;
+}
+
+export function createStageSql(schema: string, mapping: Mapping): string {
+  // ON COMMIT DELETE ROWS: the stage is empty at the start of every transaction, and a
+  // rolled-back batch leaves nothing behind either.
+  return `CREATE TEMP TABLE IF NOT EXISTS "${stageTableName(schema, mapping)}" `
+    + `(LIKE ${qualified(schema, mapping.table)} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+}
+
+export function copyIntoStageSql(schema: string, mapping: Mapping): string {
+  return `COPY "${stageTableName(schema, mapping)}" (${columnList(mapping)}) FROM STDIN`;
+}
+
+export function upsertFromStageSql(schema: string, mapping: Mapping): string {
+  return `INSERT INTO ${qualified(schema, mapping.table)} (${columnList(mapping)}) `
+    + `SELECT ${columnList(mapping)} FROM "${stageTableName(schema, mapping)}" ${onConflictUpdate(mapping)}`;
+}
+
+export function deleteKeysSql(schema: string, mapping: Mapping): string {
+  return `DELETE FROM ${qualified(schema, mapping.table)} t `
+    + 'USING unnest($1::text[], $2::timestamptz[]) AS d(sensor_id, ts) '
+    + 'WHERE t.sensor_id = d.sensor_id AND t.ts = d.ts';
+}
+
+const escapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One line of COPY's text format: tab-separated, `\N` for NULL, backslash escapes. */
+export function copyTextLine(row: Row): string {
+  return `${row.map((cell) => {
+    if (cell === null) return '\\N';
+    if (typeof cell === 'number') return String(cell);
+    return cell.replace(/[\\\n\r\t]/g, (c) => escapes[c] ?? c);
+  }).join('\t')}\n`;
+}
+
+export function readOffsetsSql(schema: string): string {
+  return `SELECT partition, next_offset FROM ${qualified(schema, 'kalibra_sink_offsets')} `
+    + 'WHERE connector = $1 AND topic = $2';
+}
+
+/** The compare-and-set: moves next_offset only if it still is what this sink last saw. */
+export function advanceOffsetSql(schema: string): string {
+  return `UPDATE ${qualified(schema, 'kalibra_sink_offsets')} SET next_offset = $4, updated_at = now() `
+    + 'WHERE connector = $1 AND topic = $2 AND partition = $3 AND next_offset = $5';
+}
+
+/** The compare-and-set for a partition nobody has written yet: the row must not exist. */
+export function insertOffsetSql(schema: string): string {
+  return `INSERT INTO ${qualified(schema, 'kalibra_sink_offsets')} (connector, topic, partition, next_offset) `
+    + 'VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING';
+}
+
+/** One NOTIFY per payload, in one round trip; delivered to listeners only when the transaction commits. */
+export function notifySql(): string {
+  return 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload';
+}
+
+export interface OffsetNotification {
+  schema: string;
+  connector: string;
+  topic: string;
+  partition: number;
+  next_offset: string;
+}

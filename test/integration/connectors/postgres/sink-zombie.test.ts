@@ -1,0 +1,131 @@
+// Two sinks that both believe they own the same partitions (a zombie that missed a
+// rebalance, or two groups by mistake) cannot both commit a batch: the compare-and-set on
+// kalibra_sink_offsets lets exactly one through, and rows and offsets stay exact.
+import pg from 'pg';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildBatch } from '../../../../connectors/postgres/batch.js';
+import type { DeadLetter } from '../../../../connectors/postgres/batch.js';
+import { commitBatch } from '../../../../connectors/postgres/commit-batch.js';
+import { rawMapping } from '../../../../connectors/postgres/mappings/raw.js';
+import { migrate } from '../../../../connectors/postgres/migrate.js';
+import type { SourceRecord } from '../../../../topology/core/task.js';
+import {
+  actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
+  sinkSchema, spawnSink, storedOffsets,
+} from '../../../helpers/sink-fixtures.js';
+import { createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+
+function records(topic: string, count: number): SourceRecord[] {
+  return readings(count).map((r, i) => ({
+    topic, partition: 0, offset: BigInt(i), timestamp: 0n, key: Buffer.from(r.key),
+    value: i === 3 ? Buffer.from('not json') : Buffer.from(r.value!), headers: new Map(),
+  }));
+}
+
+const noDeadLetters = (): Promise<void> => Promise.resolve();
+
+async function connection(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  onTestFinished(async () => { await client.end(); });
+  return client;
+}
+
+describe('two sinks owning the same partition', () => {
+  it('lets only one of two concurrent transactions commit the same batch; the other waits, then loses the compare-and-set', async () => {
+    const schema = sinkSchema();
+    const check = await pgClient();
+    await migrate(check, schema);
+    const key = { schema, connector: 'zombie', topic: 'readings' };
+    const batch = buildBatch(rawMapping, records('readings', 100));
+    const winnerClient = await connection();
+    const zombieClient = await connection();
+    const { rows: [zombieBackend] } = await zombieClient.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+
+    // The winner holds its transaction open inside the dead-letter step until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let winnerInside!: () => void;
+    const inside = new Promise<void>((resolve) => { winnerInside = resolve; });
+    const dead: DeadLetter[][] = [];
+    const winner = commitBatch(winnerClient, {
+      key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: batch.nextOffsets, batch,
+      deadLetter: async (letters) => { dead.push(letters); winnerInside(); await held; },
+    });
+    await inside;
+    const zombie = commitBatch(zombieClient, {
+      key, mapping: rawMapping, method: 'copy', expected: new Map(), advanceTo: batch.nextOffsets, batch,
+      deadLetter: (letters) => { dead.push(letters); return Promise.resolve(); },
+    });
+    // The zombie is blocked on the offset row lock, not finished.
+    await waitFor(async () => {
+      const { rows } = await check.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND pid = $1', [zombieBackend!.pid]);
+      return Number(rows[0]!.n) > 0;
+    }, { message: 'the zombie to wait for the winner\'s lock' });
+    release();
+
+    await expect(winner).resolves.toEqual(new Map([[0, 100n]]));
+    await expect(zombie).rejects.toMatchObject({ code: 'OFFSET_CONFLICT' });
+    expect(dead).toHaveLength(1); // the zombie never reached the dead-letter step
+    expect(await storedOffsets(check, schema, 'zombie')).toEqual({ 0: 100 });
+    const { rows } = await check.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".raw_readings`);
+    expect(Number(rows[0]!.n)).toBe(99);
+  });
+
+  it('rejects a batch whose expected offset is stale, leaving rows and offsets untouched', async () => {
+    const schema = sinkSchema();
+    const client = await pgClient();
+    await migrate(client, schema);
+    const key = { schema, connector: 'zombie', topic: 'readings' };
+    const all = records('readings', 20);
+    const first = buildBatch(rawMapping, all.slice(0, 10));
+    await commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: first.nextOffsets, batch: first, deadLetter: noDeadLetters });
+    // A zombie that still believes nothing was stored tries the first batch again, with other values.
+    const stale = buildBatch(rawMapping, all.slice(0, 10).map((r) => ({ ...r, value: r.value && r.offset !== 3n
+      ? Buffer.from(r.value.toString().replace(/"value":[^,]+/, '"value":-999')) : r.value })));
+    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: stale.nextOffsets, batch: stale, deadLetter: noDeadLetters }))
+      .rejects.toMatchObject({ code: 'OFFSET_CONFLICT' });
+    const again = buildBatch(rawMapping, all.slice(5, 15));
+    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map([[0, 5n]]), advanceTo: again.nextOffsets, batch: again, deadLetter: noDeadLetters }))
+      .rejects.toMatchObject({ code: 'OFFSET_CONFLICT' });
+    const { rows } = await client.query<{ n: string; bad: string }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE value = -999) AS bad FROM "${schema}".raw_readings`);
+    expect(rows[0]).toEqual({ n: '9', bad: '0' });
+    expect(await storedOffsets(client, schema, 'zombie')).toEqual({ 0: 10 });
+  });
+
+  it('keeps rows and offsets exact when two sink processes consume the same partitions at once', async () => {
+    const topic = uniqueName('zombie-raw');
+    const dlq = uniqueName('zombie-dlq');
+    await createTopics([topic], { partitions: 2 });
+    await createTopics([dlq]);
+    const schema = sinkSchema();
+    const client = await pgClient();
+    await migrate(client, schema);
+    await installOffsetsAudit(client, schema);
+    const data = readings(30_000, { sensors: 40, partitions: 2 });
+    const common = {
+      KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: 'zombie-sink',
+      KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_LOG_LEVEL: 'info',
+    };
+    // Different groups: each is assigned every partition and believes it owns them.
+    const a = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-a'), KALIBRA_INSTANCE_ID: 'a' });
+    const b = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-b'), KALIBRA_INSTANCE_ID: 'b' });
+    await waitFor(() => a.output().includes('"msg":"started"') && b.output().includes('"msg":"started"'),
+      { timeoutMs: 60_000, message: 'both sinks to start' });
+    await produce(topic, data);
+
+    const ends = { 0: 15_000, 1: 15_000 };
+    await waitFor(async () => JSON.stringify(await storedOffsets(client, schema, 'zombie-sink')) === JSON.stringify(ends),
+      { timeoutMs: 120_000, message: 'offsets at the end' });
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    expect([await a.exited, await b.exited]).toEqual([0, 0]);
+
+    const conflicts = (a.output() + b.output()).split('compare-and-set lost').length - 1;
+    expect(conflicts).toBeGreaterThan(0);
+    expect(rowDifferences(expectedRawRows(data), await actualRawRows(client, schema))).toEqual([]);
+    expect(chainProblems(await offsetHistory(client, schema, 'zombie-sink'), ends)).toEqual([]);
+  });
+});
