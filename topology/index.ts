@@ -43,6 +43,15 @@ export { DeadLetterHeaders, deadLetterRecord } from './core/dead-letter.js';
 // The contract a runtime drives
 export type { OutputRecord, SourceRecord, Task, TaskFactory, TaskIO } from './core/task.js';
 
+// The runtime: run a TaskFactory against Kafka, exactly once by default
+export { StreamsRuntime, RuntimeStates } from './core/runtime/streams-runtime.js';
+export type { RuntimeState, StreamsRuntimeEvents } from './core/runtime/streams-runtime.js';
+export { ProcessingGuarantees } from './core/runtime/options.js';
+export type { KafkaConnection, ProcessingGuarantee, RuntimeLogger, StreamsRuntimeOptions } from './core/runtime/options.js';
+export type { Gate } from './core/gate.js';
+export type { RuntimeMetrics } from './core/metrics.js';
+export { noopMetrics } from './core/metrics.js';
+
 // Operations: config, Kafka connection options, logging, metrics, health server, shutdown
 export { ConfigError, OpsError, OpsErrorCodes } from './core/ops/errors.js';
 export type { ConfigIssue, OpsErrorCode } from './core/ops/errors.js';

@@ -1,0 +1,168 @@
+// The runtime's one options object: what a caller may set, the defaults, and the single
+// validation pass at construction whose errors name the option. Nothing here talks to Kafka.
+import type { ConnectionOptions } from '@platformatic/kafka';
+import { errorHandlerOption } from '../error-handler.js';
+import type { ErrorHandler } from '../error-handler.js';
+import { CoreError } from '../errors.js';
+import type { Gate } from '../gate.js';
+import type { RuntimeMetrics } from '../metrics.js';
+import { noopMetrics } from '../metrics.js';
+import type { TaskFactory } from '../task.js';
+
+export const ProcessingGuarantees = ['exactly_once', 'at_least_once'] as const;
+export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
+
+export interface RuntimeLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Kafka connection settings passed through unchanged to every client (TLS, SASL, timeouts). */
+export type KafkaConnection = Pick<ConnectionOptions, 'tls' | 'sasl' | 'tlsServerName' | 'connectTimeout'> & {
+  clientId?: string;
+};
+
+export interface StreamsRuntimeOptions {
+  brokers: string[];
+  connection?: KafkaConnection;
+  /** Consumer group id, and the prefix of the transactional id. */
+  applicationId: string;
+  /** Stable per instance (e.g. the pod name): the transactional id is `${applicationId}-${instanceId}`. */
+  instanceId: string;
+  taskFactory: TaskFactory;
+  processingGuarantee?: ProcessingGuarantee;
+  commitIntervalMs?: number;
+  commitMaxRecords?: number;
+  dlqTopic?: string;
+  /**
+   * What happens to a record a task reports through io.deadLetter (or whose processor throws);
+   * the same option as the TopologyTestDriver's. Default: dead-letter (needs dlqTopic).
+   */
+  onError?: ErrorHandler;
+  gate?: Gate;
+  metrics?: RuntimeMetrics;
+  logger?: RuntimeLogger;
+  /** Broker-side timeout of an open transaction; bounds how long a crashed instance can block readers. */
+  transactionTimeoutMs?: number;
+  /** How long the group waits for a silent member before moving its partitions. */
+  sessionTimeoutMs?: number;
+  shutdownTimeoutMs?: number;
+  /** Stop cleanly on SIGTERM and SIGINT. */
+  handleSignals?: boolean;
+  lagIntervalMs?: number;
+}
+
+export interface ResolvedRuntimeOptions {
+  brokers: string[];
+  connection: KafkaConnection;
+  applicationId: string;
+  instanceId: string;
+  transactionalId: string;
+  taskFactory: TaskFactory;
+  processingGuarantee: ProcessingGuarantee;
+  commitIntervalMs: number;
+  commitMaxRecords: number;
+  dlqTopic: string | undefined;
+  onError: ErrorHandler;
+  gate: Gate | undefined;
+  metrics: RuntimeMetrics;
+  logger: RuntimeLogger;
+  transactionTimeoutMs: number;
+  sessionTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  handleSignals: boolean;
+  lagIntervalMs: number;
+}
+
+export const silentLogger: RuntimeLogger = {
+  debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined,
+};
+
+const KAFKA_ID = /^[a-zA-Z0-9._-]+$/;
+
+function invalid(option: string, why: string): CoreError {
+  return new CoreError('CONFIG_INVALID', `StreamsRuntime option '${option}' ${why}`);
+}
+
+function integer(value: unknown, option: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(option, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value) ?? 'undefined'}`);
+  }
+  return value;
+}
+
+function identifier(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !KAFKA_ID.test(value)) {
+    throw invalid(option, 'must be a non-empty string of letters, digits, ".", "_" or "-"');
+  }
+  return value;
+}
+
+function checkTaskFactory(factory: unknown): TaskFactory {
+  const candidate = factory as Partial<TaskFactory> | undefined;
+  if (typeof candidate?.createTask !== 'function') throw invalid('taskFactory', 'must have a createTask(io) function');
+  if (!Array.isArray(candidate.sourceTopics) || candidate.sourceTopics.length === 0) {
+    throw invalid('taskFactory', 'must read at least one source topic (sourceTopics is empty)');
+  }
+  for (const topic of candidate.sourceTopics) identifier(topic, 'taskFactory.sourceTopics[]');
+  return candidate as TaskFactory;
+}
+
+export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
+  if (!Array.isArray(options.brokers) || options.brokers.length === 0
+    || options.brokers.some((b) => typeof b !== 'string' || !/^[^:\s]+:\d+$/.test(b))) {
+    throw invalid('brokers', 'must be a non-empty list of host:port strings');
+  }
+  const applicationId = identifier(options.applicationId, 'applicationId');
+  const instanceId = identifier(options.instanceId, 'instanceId');
+  const guarantee = options.processingGuarantee ?? 'exactly_once';
+  if (!ProcessingGuarantees.includes(guarantee)) {
+    throw invalid('processingGuarantee', `must be one of ${ProcessingGuarantees.join(', ')}, got ${String(guarantee)}`);
+  }
+  const dlqTopic = options.dlqTopic === undefined ? undefined : identifier(options.dlqTopic, 'dlqTopic');
+  const taskFactory = checkTaskFactory(options.taskFactory);
+  if (dlqTopic !== undefined && taskFactory.sourceTopics.includes(dlqTopic)) {
+    throw invalid('dlqTopic', `must not be one of the source topics (${dlqTopic})`);
+  }
+  const gate = options.gate;
+  if (gate !== undefined && (typeof gate.admittedUpTo !== 'function' || typeof gate.changed !== 'function')) {
+    throw invalid('gate', 'must implement admittedUpTo() and changed()');
+  }
+  const sessionTimeoutMs = integer(options.sessionTimeoutMs, 'sessionTimeoutMs', 10_000, 6_000, 300_000);
+  return {
+    brokers: [...options.brokers],
+    connection: { ...options.connection },
+    applicationId,
+    instanceId,
+    transactionalId: `${applicationId}-${instanceId}`,
+    taskFactory,
+    processingGuarantee: guarantee,
+    commitIntervalMs: integer(options.commitIntervalMs, 'commitIntervalMs', 100, 1, 60_000),
+    commitMaxRecords: integer(options.commitMaxRecords, 'commitMaxRecords', 2_000, 1, 100_000),
+    dlqTopic,
+    onError: errorHandlerOption(options.onError, "StreamsRuntime option 'onError'"),
+    gate,
+    metrics: options.metrics ?? noopMetrics,
+    logger: options.logger ?? silentLogger,
+    transactionTimeoutMs: integer(options.transactionTimeoutMs, 'transactionTimeoutMs', 10_000, 1_000, 900_000),
+    sessionTimeoutMs,
+    shutdownTimeoutMs: integer(options.shutdownTimeoutMs, 'shutdownTimeoutMs', 10_000, 100, 600_000),
+    handleSignals: options.handleSignals ?? false,
+    lagIntervalMs: integer(options.lagIntervalMs, 'lagIntervalMs', 5_000, 100, 3_600_000),
+  };
+}
+
+/**
+ * The connection settings to spread into a client's options. Only the ones that are set: the
+ * clients merge options over their defaults, so an explicit `undefined` would erase a default
+ * (connectTimeout: undefined means a 1 ms connect timeout).
+ */
+export function clientConnection(connection: KafkaConnection): Omit<KafkaConnection, 'clientId'> {
+  // Picked by name: the object may be a wider one (e.g. ops' KafkaConnectionOptions with bootstrapBrokers).
+  const { tls, sasl, tlsServerName, connectTimeout } = connection;
+  return Object.fromEntries(Object.entries({ tls, sasl, tlsServerName, connectTimeout }).filter(([, value]) => value !== undefined));
+}

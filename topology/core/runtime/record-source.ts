@@ -1,0 +1,148 @@
+// Where records come from: one consumer-group stream at a time, buffered for the processing loop.
+// It is also the runtime's only way to move a partition (the client has no seek): `open()` starts
+// a fresh stream at the committed offsets or at explicit offsets and discards everything the
+// previous stream had buffered. Replay will use `open({ mode: 'manual', offsets })`.
+// It must never hand out a record fetched by a stream that is no longer current.
+import type { Message, MessagesStream, TopicWithPartitionAndOffset } from '@platformatic/kafka';
+import type { RuntimeConsumer } from './runtime-consumer.js';
+
+export type RuntimeMessage = Message<Buffer, Buffer, string, Buffer>;
+
+/** Where a newly opened stream starts: the group's committed offsets, or given offsets. */
+export type SourceStart =
+  | { mode: 'committed' }
+  | { mode: 'manual'; offsets: TopicWithPartitionAndOffset[] };
+
+export class RecordSource {
+  readonly #consumer: RuntimeConsumer;
+  readonly #topics: string[];
+  readonly #maxBuffered: number;
+  #stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined;
+  #buffer: RuntimeMessage[] = [];
+  #head = 0;
+  #paused = false;
+  #wake: (() => void) | undefined;
+  #failure: unknown;
+  #generation = -1;
+
+  constructor(consumer: RuntimeConsumer, topics: readonly string[], maxBuffered: number) {
+    this.#consumer = consumer;
+    this.#topics = [...topics];
+    this.#maxBuffered = maxBuffered;
+  }
+
+  /** The group generation the current stream was opened in. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Set when the current stream died; the runtime reopens or fails. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  get buffered(): number {
+    return this.#buffer.length - this.#head;
+  }
+
+  /**
+   * Opens a new stream at `start` and makes it current. The new stream is opened before the old
+   * one closes so the topics stay subscribed and the group is not asked to rebalance again.
+   */
+  async open(start: SourceStart): Promise<void> {
+    const previous = this.#stream;
+    this.#stream = undefined;
+    this.#discardBuffered();
+    this.#failure = undefined;
+    const stream = await this.#consumer.consume({
+      topics: this.#topics,
+      mode: start.mode,
+      fallbackMode: 'earliest',
+      ...(start.mode === 'manual' ? { offsets: start.offsets } : {}),
+      autocommit: false,
+      highWaterMark: this.#maxBuffered,
+    });
+    this.#stream = stream;
+    this.#generation = this.#consumer.generationId;
+    stream.on('data', (message: RuntimeMessage) => {
+      if (this.#stream !== stream) return;
+      this.#buffer.push(message);
+      if (!this.#paused && this.buffered >= this.#maxBuffered) {
+        this.#paused = true;
+        stream.pause();
+      }
+      this.#notify();
+    });
+    stream.on('error', (error: unknown) => {
+      if (this.#stream !== stream) return;
+      this.#failure = error;
+      this.#notify();
+    });
+    if (previous !== undefined) await closeQuietly(previous);
+  }
+
+  /** The next buffered record, or undefined. */
+  take(): RuntimeMessage | undefined {
+    if (this.#head >= this.#buffer.length) return undefined;
+    const message = this.#buffer[this.#head++]!;
+    if (this.#head > 4096 && this.#head * 2 > this.#buffer.length) {
+      this.#buffer = this.#buffer.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#paused && this.buffered <= this.#maxBuffered / 2) {
+      this.#paused = false;
+      this.#stream?.resume();
+    }
+    return message;
+  }
+
+  /** Puts back the record `take()` just returned (e.g. the gate does not admit it yet). */
+  putBack(message: RuntimeMessage): void {
+    if (this.#head > 0 && this.#buffer[this.#head - 1] === message) this.#head--;
+    else this.#buffer.splice(this.#head, 0, message);
+  }
+
+  /** Resolves when a record arrives, the stream fails, `wakeUp()` is called, or after `ms`. */
+  wait(ms: number): Promise<void> {
+    if (this.buffered > 0 || this.#failure !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(1, ms));
+      const wake = this.#wake;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => { wake?.(); done(); };
+    });
+  }
+
+  wakeUp(): void {
+    this.#notify();
+  }
+
+  async close(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    this.#discardBuffered();
+    this.#notify();
+    if (stream !== undefined) await closeQuietly(stream);
+  }
+
+  #discardBuffered(): void {
+    this.#buffer = [];
+    this.#head = 0;
+    this.#paused = false;
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+async function closeQuietly(stream: MessagesStream<Buffer, Buffer, string, Buffer>): Promise<void> {
+  stream.removeAllListeners('data');
+  stream.on('error', () => undefined);
+  await stream.close().catch(() => undefined);
+}

@@ -1,0 +1,130 @@
+// The runtime's Kafka consumer: @platformatic/kafka's Consumer with the two fixes exactly-once
+// needs, kept in this one place (see KAFKA-CLIENT-NOTES.md and the tests that prove them):
+//  1. read_committed must drop EVERY aborted transaction in a fetch response (dropAbortedRecords);
+//  2. committed offsets are read with require_stable, so a new owner of a partition waits for a
+//     pending transactional offset commit instead of re-reading records already committed.
+// It must never change which records exist; it only removes aborted ones and waits.
+import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
+import type { CallbackWithPromise, ConsumerOptions, FetchOptions, ListCommitsOptions, Offsets } from '@platformatic/kafka';
+import { dropAbortedRecords } from './aborted-records.js';
+import type { FetchResponse } from './aborted-records.js';
+import { isKafkaError } from './kafka-errors.js';
+import { clientConnection } from './options.js';
+import type { ResolvedRuntimeOptions } from './options.js';
+
+export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buffer> & {
+  /** How long to wait for a pending transactional offset commit to resolve before giving up. */
+  stableOffsetsTimeoutMs: number;
+};
+
+const UNSTABLE_RETRY_MS = 200;
+
+export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
+  readonly #admin: Admin;
+  readonly #readCommitted: boolean;
+  readonly #stableOffsetsTimeoutMs: number;
+  /** How many times a committed-offset read found a pending transactional commit and waited. */
+  unstableOffsetWaits = 0;
+
+  constructor(options: RuntimeConsumerOptions) {
+    const { stableOffsetsTimeoutMs, ...consumerOptions } = options;
+    super(consumerOptions);
+    this.#readCommitted = (options.isolationLevel ?? FetchIsolationLevels.READ_COMMITTED) === FetchIsolationLevels.READ_COMMITTED;
+    this.#stableOffsetsTimeoutMs = stableOffsetsTimeoutMs;
+    const { tls, sasl, tlsServerName, connectTimeout } = options;
+    this.#admin = new Admin({
+      clientId: `${options.clientId}-offsets`, bootstrapBrokers: options.bootstrapBrokers,
+      ...clientConnection({ tls, sasl, tlsServerName, connectTimeout }),
+      retries: 0,
+    });
+  }
+
+  override fetch(options: FetchOptions<Buffer, Buffer, string, Buffer>, callback: CallbackWithPromise<FetchResponse>): void;
+  override fetch(options: FetchOptions<Buffer, Buffer, string, Buffer>): Promise<FetchResponse>;
+  override fetch(options: FetchOptions<Buffer, Buffer, string, Buffer>, callback?: CallbackWithPromise<FetchResponse>): void | Promise<FetchResponse> {
+    const filtered = this.#readCommitted;
+    if (callback === undefined) {
+      return super.fetch(options).then((response) => (filtered ? dropAbortedRecords(response) : response));
+    }
+    super.fetch(options, (error, response) => {
+      if (error || !filtered || response === undefined) {
+        callback(error, response);
+        return;
+      }
+      callback(null, dropAbortedRecords(response));
+    });
+  }
+
+  override listCommittedOffsets(options: ListCommitsOptions, callback: CallbackWithPromise<Offsets>): void;
+  override listCommittedOffsets(options: ListCommitsOptions): Promise<Offsets>;
+  override listCommittedOffsets(options: ListCommitsOptions, callback?: CallbackWithPromise<Offsets>): void | Promise<Offsets> {
+    const result = this.#stableCommittedOffsets(options);
+    if (callback === undefined) return result;
+    result.then((offsets) => callback(null, offsets), (error: Error) => callback(error, undefined as unknown as Offsets));
+  }
+
+  override close(force: boolean | CallbackWithPromise<void>, callback?: CallbackWithPromise<void>): void;
+  override close(force?: boolean): Promise<void>;
+  override close(force?: boolean | CallbackWithPromise<void>, callback?: CallbackWithPromise<void>): void | Promise<void> {
+    const closing = (async () => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          super.close(typeof force === 'boolean' ? force : false, (error) => (error ? reject(error) : resolve()));
+        });
+      } finally {
+        await this.#admin.close().catch(() => undefined);
+      }
+    })();
+    const done = typeof force === 'function' ? force : callback;
+    if (done === undefined) return closing;
+    closing.then(() => done(null), (error: Error) => done(error));
+  }
+
+  /** Committed offsets by partition index (-1n: none), waiting while any is UNSTABLE_OFFSET_COMMIT. */
+  async #stableCommittedOffsets(options: ListCommitsOptions): Promise<Offsets> {
+    const deadline = Date.now() + this.#stableOffsetsTimeoutMs;
+    for (;;) {
+      try {
+        const groups = await this.#admin.listConsumerGroupOffsets({
+          groups: [{ groupId: this.groupId, topics: options.topics.map(({ topic, partitions }) => ({ name: topic, partitionIndexes: partitions })) }],
+          requireStable: true,
+        });
+        const committed: Offsets = new Map();
+        for (const group of groups) {
+          for (const topic of group.topics) {
+            const partitions = committed.get(topic.name) ?? [];
+            for (const p of topic.partitions) partitions[p.partitionIndex] = p.committedOffset;
+            committed.set(topic.name, partitions);
+          }
+        }
+        return committed;
+      } catch (error) {
+        if (!isKafkaError(error, 'UNSTABLE_OFFSET_COMMIT') || Date.now() > deadline) throw error;
+        this.unstableOffsetWaits += 1;
+        await new Promise((resolve) => setTimeout(resolve, UNSTABLE_RETRY_MS));
+      }
+    }
+  }
+}
+
+/** The runtime's consumer for `options`: classic group protocol, static membership, read_committed. */
+export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsumer {
+  return new RuntimeConsumer({
+    clientId: `${o.connection.clientId ?? o.applicationId}-${o.instanceId}-consumer`,
+    bootstrapBrokers: o.brokers,
+    ...clientConnection(o.connection),
+    groupId: o.applicationId,
+    groupInstanceId: o.instanceId,
+    // Exactly-once fencing rests on generationId, which only the classic protocol sends right.
+    groupProtocol: 'classic',
+    sessionTimeout: o.sessionTimeoutMs,
+    rebalanceTimeout: o.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    autocommit: false,
+    maxWaitTime: Math.min(500, o.commitIntervalMs * 5),
+    deserializers: { headerKey: (key?: Buffer) => key?.toString() },
+    // Long enough for a crashed predecessor's transaction to time out.
+    stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,
+  });
+}

@@ -1,0 +1,60 @@
+// What one transaction carries: the output records the task emitted and, per source partition,
+// the last record processed (its offset + 1 is what gets committed). Pure bookkeeping: no I/O.
+import type { OutputRecord } from '../task.js';
+import type { RuntimeMessage } from './record-source.js';
+
+export class TransactionBatch {
+  readonly outputs: OutputRecord[] = [];
+  /** `${topic}:${partition}` → the last record of that partition in this batch. */
+  readonly lastByPartition = new Map<string, RuntimeMessage>();
+  readonly countsByPartition = new Map<string, number>();
+  records = 0;
+  /** Dead-lettered records by error code. */
+  readonly deadLettered = new Map<string, number>();
+  /** Epoch ms when the first record or output entered the batch; 0 while empty. */
+  startedAt = 0;
+
+  get empty(): boolean {
+    return this.records === 0 && this.outputs.length === 0;
+  }
+
+  /** Marks the batch as started (the commit interval counts from here). */
+  touch(): void {
+    if (this.startedAt === 0) this.startedAt = Date.now();
+  }
+
+  track(message: RuntimeMessage): void {
+    this.touch();
+    const key = `${message.topic}:${message.partition}`;
+    this.lastByPartition.set(key, message);
+    this.countsByPartition.set(key, (this.countsByPartition.get(key) ?? 0) + 1);
+    this.records++;
+  }
+
+  /** Outputs by topic, for the recordsOut metric. */
+  outputsByTopic(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const output of this.outputs) counts.set(output.topic, (counts.get(output.topic) ?? 0) + 1);
+    return counts;
+  }
+}
+
+/** Splits outputs into sends of at most `maxBytes` (estimated), so no produce request exceeds the broker's limit. */
+export function chunkBySize(outputs: readonly OutputRecord[], maxBytes: number): OutputRecord[][] {
+  const chunks: OutputRecord[][] = [];
+  let current: OutputRecord[] = [];
+  let size = 0;
+  for (const output of outputs) {
+    let bytes = 64 + (output.key?.length ?? 0) + (output.value?.length ?? 0);
+    for (const [name, value] of output.headers ?? []) bytes += name.length + value.length + 8;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(output);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
