@@ -138,6 +138,8 @@ async function follow(request: ReplayRequest, location: StateLocation, io: Repla
     else io.signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
   });
   let lastLine = 0;
+  // Said once: the offline path waits for an instance to start, and so does an online replay
+  // whose instances all stopped.
   let waitingSaid = false;
   for (;;) {
     const next = await Promise.race([progress.next(), interrupted]);
@@ -157,7 +159,7 @@ async function follow(request: ReplayRequest, location: StateLocation, io: Repla
       io.err.write(`${line}\n`);
       lastLine = io.now();
     }
-    if (!figure.done && figure.appliedPartitions === 0 && !waitingSaid && await noMembers(io.admin, request.group)) {
+    if (!figure.done && !waitingSaid && await noMembers(io.admin, request.group)) {
       waitingSaid = true;
       io.err.write(`${io.interactive ? '\n' : ''}bin/replay: no instance of ${request.group} is running; waiting (progress resumes when one starts, Ctrl-C leaves the replay requested)\n`);
     }
