@@ -33,12 +33,18 @@ export function dueReplays(group: string, stateOf: (topic: string) => ReplayStat
     // A partition that has not yet reached fromOffset re-reads the range anyway, live: moving
     // it to fromOffset would skip what lies before. Its window is empty (resumeAt <= fromOffset).
     const rewinds = position !== undefined && position > target.fromOffset;
+    // Inside the window of an earlier request, everything up to that window's end was processed
+    // live already: the new window extends to it, so nothing is processed live twice. (The rest
+    // of the earlier window is then re-read under the new request's selector: a new request
+    // supersedes what an unfinished one had left on this partition.)
+    const here = position ?? target.fromOffset;
+    const earlier = state.applied.get(partition)?.resumeAt;
     due.push({
       rewinds,
       applied: {
         kind: 'applied', epoch: state.request.epoch, group, topic, partition,
         fromOffset: target.fromOffset, toOffset: target.toOffset,
-        resumeAt: position ?? target.fromOffset,
+        resumeAt: earlier !== undefined && earlier > here ? earlier : here,
       },
     });
   }

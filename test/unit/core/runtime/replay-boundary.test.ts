@@ -54,6 +54,12 @@ describe('the replay boundary', () => {
     expect(never?.rewinds).toBe(false);
   });
 
+  it('inside the window of an earlier request, extends the new window to where the earlier one resumes live', () => {
+    const state = stateWith([mark(0, 2, 150n, 400n, 300n)]);
+    const [due] = dueReplays('g', () => state, [{ topic: 'raw', partition: 0, position: 220n }]);
+    expect(due).toEqual({ rewinds: true, applied: mark(0, 3, 100n, 400n, 200n) });
+  });
+
   it('writes the mark keyed by group, topic and partition, readable by the state decoder', () => {
     const output = appliedRecord('state', mark(1, 3, 50n, 90n, 80n));
     expect(output.topic).toBe('state');

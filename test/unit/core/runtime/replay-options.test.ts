@@ -12,7 +12,7 @@ const valid: StreamsRuntimeOptions = { brokers: ['127.0.0.1:9092'], applicationI
 
 function message(options: Record<string, unknown>): string {
   try {
-    resolveOptions({ ...valid, ...options } as StreamsRuntimeOptions);
+    resolveOptions({ ...valid, ...options });
   } catch (error) {
     if (error instanceof CoreError && error.code === 'CONFIG_INVALID') return error.message;
     throw error;
