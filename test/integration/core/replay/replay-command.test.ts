@@ -8,7 +8,7 @@ import { Admin, Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runReplayCommand } from '../../../../topology/core/replay/replay-command.js';
 import type { ReplayCommandArgs } from '../../../../topology/core/replay/replay-command.js';
-import { brokers, createTopics, uniqueName } from '../../../helpers/stack.js';
+import { brokers, createTopics, uniqueName, waitFor } from '../../../helpers/stack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const BASE = Date.parse('2026-01-01T00:00:00Z');
@@ -48,18 +48,19 @@ async function snapshot(w: World): Promise<string> {
   return `${committed.sort().join(',')} state-end=${ends?.partitions[0]?.offset}`;
 }
 
-async function run(w: World, overrides: Partial<ReplayCommandArgs>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
+interface Run { code: number; out: string; err: string }
+
+/** Runs the command in-process; `seen` fills while it runs. */
+async function run(w: World, overrides: Partial<ReplayCommandArgs>, signal = new AbortController().signal, seen = { out: '', err: '' }): Promise<Run> {
   const code = await runReplayCommand({
     from: undefined, to: undefined, group: w.group, topic: w.topic, stateTopic: w.stateTopic, dryRun: false, yes: true, watch: false, ...overrides,
   }, {
     admin: w.admin, connection: { bootstrapBrokers: brokers() },
-    out: { write: (t: string) => { out += t; } }, err: { write: (t: string) => { err += t; } },
-    interactive: false, confirm: () => Promise.resolve(true), now: () => Date.now(), signal: new AbortController().signal,
+    out: { write: (t: string) => { seen.out += t; } }, err: { write: (t: string) => { seen.err += t; } },
+    interactive: false, confirm: () => Promise.resolve(true), now: () => Date.now(), signal,
     selector: () => null, pollMs: 100,
   });
-  return { code, out, err };
+  return { code, out: seen.out, err: seen.err };
 }
 
 describe('bin/replay against a broker', () => {
@@ -92,6 +93,27 @@ describe('bin/replay against a broker', () => {
     expect(out).toContain('total: 8 records to re-read');
     expect(await snapshot(w)).toBe(before);
   }, 30_000);
+
+  it('on Ctrl-C leaves the replay requested, says how to watch it and exits 130; --watch then follows it to the end', async () => {
+    const w = await world();
+    const controller = new AbortController();
+    const seen = { out: '', err: '' };
+    const started = run(w, { from: '2026-01-01T00:00:05Z' }, controller.signal, seen);
+    await waitFor(() => seen.out.includes('started offline') && seen.err.includes('no instance of'), { timeoutMs: 30_000, message: 'the offline replay to start and wait' });
+    controller.abort();
+    const interrupted = await started;
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.err).toContain(`the replay continues in the running instances (or the next one to start). Watch it again with: bin/replay --watch --group ${w.group}`);
+
+    const watchSeen = { out: '', err: '' };
+    const watching = run(w, { watch: true }, new AbortController().signal, watchSeen);
+    await waitFor(() => watchSeen.out.includes('watching replay epoch 1'), { timeoutMs: 30_000, message: '--watch to find the request' });
+    // An instance re-reading to the end, as far as the group's offsets tell.
+    await w.admin.alterConsumerGroupOffsets({ groupId: w.group, topics: [{ name: w.topic, partitionOffsets: [{ partition: 0, offset: 10n }, { partition: 1, offset: 10n }] }] });
+    const watched = await watching;
+    expect(watched.code, watched.err).toBe(0);
+    expect(watched.out).toContain('replay epoch 1 done');
+  }, 60_000);
 
   it('the command exits 2 on a bad argument and 0 after an offline replay completes', async () => {
     const w = await world();
