@@ -4,24 +4,13 @@
 // bin/replay moves the group's offsets, the runtime started later does the replay. Verified per
 // key with Kafka's Java console consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import { Admin } from '@platformatic/kafka';
-import { brokers, uniqueName, waitFor } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/stack.js';
 import {
-  SENSORS, allCommitted, emissionsByKey, inputPositions, latestRequest, replayFixture,
+  SENSORS, allCommitted, committedOffsets, emissionsByKey, inputPositions, latestRequest, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, tsOf, verdict,
 } from './fixtures/harness.js';
 
 const PER_SENSOR = 1_000;
-
-async function committedOffsets(group: string, topic: string): Promise<Map<number, bigint>> {
-  const admin = new Admin({ clientId: uniqueName('committed'), bootstrapBrokers: brokers() });
-  try {
-    const [offsets] = await admin.listConsumerGroupOffsets({ groups: [group] });
-    return new Map(offsets?.topics.find((t) => t.name === topic)?.partitions.map((p) => [p.partitionIndex, p.committedOffset]) ?? []);
-  } finally {
-    await admin.close();
-  }
-}
 
 describe('bin/replay when the runtime crashes or is not running', () => {
   it('completes exactly although the runtime is SIGKILLed in the middle of the replay and restarted', async () => {
