@@ -39,6 +39,7 @@ import { onShutdownSignal } from './signals.js';
 import { appliedRecord, dueReplays, offsetCommitMarker, skippedByReplay } from './replay-boundary.js';
 import type { OwnedPartition } from './replay-boundary.js';
 import { ReplayStateTail } from './replay-state-tail.js';
+import { pendingFor } from '../replay/state.js';
 import type { SourceRecord } from '../task.js';
 import { TransactionBatch } from './transaction-batch.js';
 
@@ -272,6 +273,12 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     this.#replayDue = false;
     const tail = this.#replayTail!;
     const consumer = this.#consumer!;
+    // The common case (no request, or applied everywhere) costs no round trip.
+    const anyPending = this.#options.taskFactory.sourceTopics.some((topic) => {
+      const state = tail.state(topic);
+      return state.request?.partitions.some((target) => pendingFor(state, target.partition)) ?? false;
+    });
+    if (!anyPending) return;
     const owned = await this.#ownedPartitions();
     const due = dueReplays(this.#options.applicationId, (topic) => tail.state(topic), owned);
     if (due.length === 0) return;
