@@ -19,6 +19,11 @@
 // the group completes the rebalance); if the group moved on first, TxnOffsetCommit fails with
 // a stale generation, the transaction is aborted, and the partitions are re-read from their
 // committed offsets. Every re-read goes through one seam, #rewind(), at a transaction boundary.
+//
+// Replay (option `replay`, see README.md): a request in the replay-state topic is applied at a
+// transaction boundary by writing the partition's applied mark and its rewound offset in the
+// same transaction, then re-reading from the committed offsets; the state is read to its end
+// after every (re)open, so a new owner never processes before it knows the marks.
 import { EventEmitter } from 'node:events';
 import { CoreError } from '../errors.js';
 import type { KalibraError } from '../errors.js';
