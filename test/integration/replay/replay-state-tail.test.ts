@@ -1,6 +1,8 @@
 // The runtime's view of the replay state: after catchUp() it has folded everything committed to
-// the state topic before the call (so a new owner never processes before it knows the marks),
-// and never a mark whose transaction was aborted (a refused apply must not count as applied).
+// the state topic before the call, even a transaction whose commit returned a moment ago (its
+// markers may still be on their way to the partition), so a new owner never processes before
+// it knows the marks; and never a mark whose transaction was aborted (a refused apply must
+// not count as applied).
 import { Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freshProducerIdentity } from '../../../topology/core/client-workarounds.js';

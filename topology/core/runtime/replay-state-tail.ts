@@ -6,8 +6,11 @@
 // Why a tailing consumer and not a re-read per transaction boundary: a full re-read costs a
 // group join (hundreds of ms) and the boundary comes every 100 ms. `catchUp()` gives the
 // re-read's guarantee where it matters (after an assignment): it waits until the tail has
-// passed the state topic's last stable offset, which is past every applied mark whose
-// offset commit the new owner has just read.
+// passed the state topic's high watermark, read_committed. Not the last stable offset: a
+// transaction's markers reach its partitions one by one, so a new owner can see the previous
+// owner's offset commit as stable while the state topic's LSO is still before the applied
+// mark of the same transaction. Passing the high watermark read_committed means every
+// transaction on the state topic up to the call has been decided and, if committed, folded.
 import { randomBytes } from 'node:crypto';
 import { FetchIsolationLevels } from '@platformatic/kafka';
 import type { MessagesStream } from '@platformatic/kafka';
@@ -69,7 +72,7 @@ export class ReplayStateTail {
     });
     this.#consumer = consumer;
     try {
-      await this.#endOffsets();
+      await this.#endOffsets(FetchIsolationLevels.READ_COMMITTED);
     } catch (error) {
       throw new CoreError('CONFIG_INVALID',
         `StreamsRuntime option 'replay.stateTopic': the replay-state topic "${this.#stateTopic}" cannot be read (missing? create it with bin/topics apply): ${describe(error)}`,
@@ -102,11 +105,11 @@ export class ReplayStateTail {
     return this.#failure;
   }
 
-  /** Resolves once everything committed to the state topic before this call has been folded. */
+  /** Resolves once every transaction written to the state topic before this call is decided and, if committed, folded. */
   async catchUp(timeoutMs: number): Promise<void> {
     let ends: bigint[];
     try {
-      ends = await this.#endOffsets();
+      ends = await this.#endOffsets(FetchIsolationLevels.READ_UNCOMMITTED);
     } catch (error) {
       throw new CoreError('TRANSACTION_FAILED', `could not list the end of ${this.#stateTopic}: ${describe(error)}`, { cause: error, retryable: true });
     }
@@ -135,8 +138,8 @@ export class ReplayStateTail {
     this.#consumer = undefined;
   }
 
-  async #endOffsets(): Promise<bigint[]> {
-    const ends = await this.#consumer!.listOffsets({ topics: [this.#stateTopic], isolationLevel: FetchIsolationLevels.READ_COMMITTED });
+  async #endOffsets(isolationLevel: number): Promise<bigint[]> {
+    const ends = await this.#consumer!.listOffsets({ topics: [this.#stateTopic], isolationLevel });
     const byPartition = ends.get(this.#stateTopic);
     if (byPartition === undefined) throw new CoreError('CONFIG_INVALID', `the broker listed no partitions of ${this.#stateTopic}`);
     return byPartition;
