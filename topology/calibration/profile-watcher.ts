@@ -146,7 +146,8 @@ class DirectoryWatcher implements ProfileWatcher {
     try {
       set = buildProfileSet(read.files);
     } catch (error) {
-      this.reject(error as CalibrationError, read.fingerprint);
+      this.reject(error instanceof CalibrationError ? error
+        : new CalibrationError('PROFILE_INVALID', 'profile validation failed unexpectedly', { cause: error }), read.fingerprint);
       return;
     }
     this.set = set;
