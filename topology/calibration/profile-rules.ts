@@ -2,6 +2,7 @@
 // valid_from instants are real and distinct, table points increase, bounds are ordered,
 // and the thermometry methods get the units they are defined for. Pure; reports every
 // problem it finds (by path into the document) and never throws.
+import { parseIsoInstant } from './iso-time.js';
 import type { ProfileDocument } from './profile-schema.js';
 
 export interface RuleIssue {
@@ -11,12 +12,7 @@ export interface RuleIssue {
 
 /** Epoch ms of a valid_from that matched VALID_FROM_PATTERN, or NaN for an impossible date (2025-02-30). */
 export function parseValidFrom(text: string): number {
-  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) return ms;
-  // Date.parse rolls 2025-02-30 over to March; a calendar date must survive the round trip.
-  const date = text.slice(0, 10);
-  const zoned = /[+-]\d{2}:\d{2}$/.test(text);
-  return zoned || new Date(ms).toISOString().slice(0, 10) === date ? ms : Number.NaN;
+  return parseIsoInstant(text, { dateOnly: true }) ?? Number.NaN;
 }
 
 export function checkRules(doc: ProfileDocument, expectedSensor: string): RuleIssue[] {

@@ -3,6 +3,7 @@
 // the JSON Schema for editors. Output goes through the passed-in writers; it never
 // exits the process itself and never throws for bad input (it returns an exit code).
 import { CalibrationError, formatIssue } from './errors.js';
+import { parseIsoInstant } from './iso-time.js';
 import { versionAt } from './profile.js';
 import type { ProfileVersion } from './profile.js';
 import { loadProfiles } from './profile-loader.js';
@@ -127,10 +128,8 @@ export function describeVersion(version: ProfileVersion, at: number): string {
 }
 
 function parseAt(text: string): number | undefined {
-  if (/^-?\d+$/.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return undefined;
-  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
+  return parseIsoInstant(text, { dateOnly: true });
 }
 
 function reportLoadError(error: unknown, io: ProfilesCommandIO): number {

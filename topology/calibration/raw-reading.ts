@@ -3,6 +3,7 @@
 // in. It must never throw on any input: bad input goes to the DLQ, it never stops the
 // calibrator.
 import { CalibrationError } from './errors.js';
+import { parseIsoInstant } from './iso-time.js';
 import type { ReadingErrorCode } from './errors.js';
 import { SENSOR_ID_PATTERN } from './profile-schema.js';
 
@@ -35,8 +36,6 @@ export const MAX_READING_BYTES = 64 * 1024;
 export const EARLIEST_TS = Date.UTC(2000, 0, 1);
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 const MAX_UNIT_LENGTH = 32;
-/** ISO-8601 date-time with a zone; a reading without one would be read in the server's zone. */
-const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const KNOWN_FIELDS = new Set(['sensor_id', 'ts', 'value', 'unit']);
 const NON_FINITE_SPELLINGS = new Set(['nan', '+nan', '-nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf']);
 
@@ -106,9 +105,8 @@ export function readingKey(sensorId: string, ts: number): string {
 
 function parseTs(ts: unknown): number | undefined {
   if (typeof ts === 'number') return Number.isSafeInteger(ts) ? ts : undefined;
-  if (typeof ts !== 'string' || !ISO_TS.test(ts)) return undefined;
-  const ms = Date.parse(ts);
-  return Number.isNaN(ms) ? undefined : ms;
+  // A zone is required: without one the reading would be read in the server's zone.
+  return typeof ts === 'string' ? parseIsoInstant(ts) : undefined;
 }
 
 function checkKey(key: Buffer | null, sensorId: string, ts: number): CalibrationError | undefined {

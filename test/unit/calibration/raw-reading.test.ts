@@ -54,6 +54,7 @@ describe('parseRawReading', () => {
     ['ts as prose', '{"sensor_id":"s","ts":"yesterday","value":1}', 'INVALID_TS'],
     ['ts as fractional epoch ms', '{"sensor_id":"s","ts":1764391092123.5,"value":1}', 'INVALID_TS'],
     ['ts as an impossible date', '{"sensor_id":"s","ts":"2026-13-45T00:00:00Z","value":1}', 'INVALID_TS'],
+    ['ts on 30 February', '{"sensor_id":"s","ts":"2026-02-30T00:00:00Z","value":1}', 'INVALID_TS'],
     ['ts as epoch seconds (1999)', '{"sensor_id":"s","ts":1764391092,"value":1}', 'TS_TOO_OLD'],
     ['ts in 1999', '{"sensor_id":"s","ts":"1999-12-31T23:59:59.999Z","value":1}', 'TS_TOO_OLD'],
     ['ts more than a day in the future', `{"sensor_id":"s","ts":${NOW + 86_400_001},"value":1}`, 'TS_IN_FUTURE'],
