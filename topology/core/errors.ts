@@ -6,6 +6,7 @@ export const CoreErrorCodes = [
   'CONFIG_INVALID',          // an option is missing or wrong; the message names it
   'DESERIALIZATION_FAILED',  // a record's key or value could not be decoded
   'VALIDATION_FAILED',       // decoded, but rejected by a schema
+  'SERIALIZATION_FAILED',    // an output key or value could not be encoded
   'PROCESSING_FAILED',       // a processor threw
   'PRODUCTION_FAILED',       // the broker refused an output record (e.g. too large)
   'TRANSACTION_FAILED',      // begin/send/commit failed; the transaction was aborted
