@@ -22,7 +22,7 @@ async function importErrors(file: string, source: string): Promise<string[]> {
   }
 }
 
-describe('import direction', () => {
+describe('import direction', { timeout: 60_000 }, () => {
   it('rejects topology/core importing from topology/calibration', async () => {
     const errors = await importErrors('topology/core/example.ts', "import { x } from '../calibration/x.js';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/topology\/core knows nothing/);
