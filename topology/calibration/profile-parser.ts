@@ -29,13 +29,16 @@ export function parseProfile(file: string, source: string): ParseResult {
     return { line: Math.max(pos.line, 1), col: Math.max(pos.col, 1) };
   };
   if (doc.errors.length > 0) {
-    return { ok: false, issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
+    return { ok: false, issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `YAML: ${yamlMessage(e.code, e.message)}` })) };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     return { ok: false, issues: [{ file, line: 1, col: 1, message: `YAML: ${error instanceof Error ? firstLine(error.message) : String(error)}` }] };
+  }
+  if (value === null || value === undefined) {
+    return { ok: false, issues: [{ file, line: 1, col: 1, message: 'the file is empty: expected a profile with sensor, input_unit, unit and versions' }] };
   }
   const parsed = profileSchema.safeParse(value);
   if (!parsed.success) {
@@ -85,6 +88,12 @@ function ruleIssue(file: string, doc: Document, counter: LineCounter, issue: Rul
 
 function sortIssues(issues: ProfileIssue[]): ProfileIssue[] {
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function yamlMessage(code: string, message: string): string {
+  // The library's own wording points at its API; say what it means for a profile file.
+  if (code === 'MULTIPLE_DOCS') return 'one profile per file, but this file has more than one YAML document (---)';
+  return firstLine(message);
 }
 
 function firstLine(message: string): string {

@@ -127,6 +127,12 @@ describe('parseProfile', () => {
     expect(errors('sensor-001.yaml', source)).toHaveLength(2);
   });
 
+  it('says so for an empty file and for a file with several YAML documents', () => {
+    expect(errors('s.yaml', '')).toEqual(['s.yaml:1:1: the file is empty: expected a profile with sensor, input_unit, unit and versions']);
+    expect(errors('s.yaml', 'sensor: a\n---\nsensor: b\n')).toEqual(['s.yaml:2:1: YAML: one profile per file, but this file has more than one YAML document (---)']);
+    expect(errors('s.yaml', '- 1\n- 2\n')).toEqual(['s.yaml:1:1: (document): expected object, received array']);
+  });
+
   it('refuses a document whose aliases expand without bound', () => {
     const bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
     expect(errors('sensor-001.yaml', bomb)[0]).toMatch(/^sensor-001\.yaml:1:1: YAML: /);
