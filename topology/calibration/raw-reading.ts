@@ -91,10 +91,8 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
     if (keyError !== undefined) return { ok: false, error: keyError };
   }
 
-  const extra: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(object)) {
-    if (!KNOWN_FIELDS.has(name)) extra[name] = field;
-  }
+  // fromEntries defines properties, so a "__proto__" field is kept as data, never as a prototype.
+  const extra = Object.fromEntries(Object.entries(object).filter(([name]) => !KNOWN_FIELDS.has(name)));
   return { ok: true, reading: { sensorId, ts, value, unit: typeof unit === 'string' ? unit : null, extra } };
 }
 

@@ -94,6 +94,12 @@ describe('parseRawReading', () => {
     expect(!result.ok && result.error.message).toBe('value must be a number, got "21.37"');
   });
 
+  it('keeps a "__proto__" field as plain data in extra', () => {
+    const result = parseRawReading(Buffer.from(`{"sensor_id":"s","ts":${TS},"value":1,"__proto__":{"polluted":true}}`), { now: NOW });
+    expect(result.ok && JSON.stringify(result.reading.extra)).toBe('{"__proto__":{"polluted":true}}');
+    expect(result.ok && Object.getPrototypeOf(result.reading.extra)).toBe(Object.prototype);
+  });
+
   it('builds the key <sensor_id>|<epoch ms>', () => {
     expect(readingKey('sensor-001', TS)).toBe(`sensor-001|${TS}`);
   });
