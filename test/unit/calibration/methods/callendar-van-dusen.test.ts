@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { callendarVanDusenCelsius } from '../../../../topology/calibration/methods/callendar-van-dusen.js';
 
@@ -47,6 +48,13 @@ describe('callendar-van-dusen', () => {
   it('uses the C term below 0 °C: the quadratic alone would be off by more than 0.1 °C at -200 °C', () => {
     const withoutC = callendarVanDusenCelsius(18.52, R0, A, B, 0);
     expect(Math.abs(withoutC - -200)).toBeGreaterThan(0.1);
+  });
+
+  it('rises with resistance across the whole IEC 60751 range, through 0 °C where the equation changes (property)', () => {
+    fc.assert(fc.property(fc.double({ min: 18.52, max: 390.48, noNaN: true }), fc.double({ min: 18.52, max: 390.48, noNaN: true }), (a, b) => {
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      return callendarVanDusenCelsius(lo, R0, A, B, C) <= callendarVanDusenCelsius(hi, R0, A, B, C);
+    }));
   });
 
   it('returns NaN for a resistance with no real temperature', () => {

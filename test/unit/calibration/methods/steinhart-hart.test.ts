@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from '../../../../topology/calibration/methods/steinhart-hart.js';
 
@@ -22,6 +23,13 @@ describe('steinhart-hart', () => {
       const got = steinhartHartKelvin(ohm, A, B, C) - KELVIN_AT_ZERO_CELSIUS;
       expect(Math.abs(got - celsius), `${ohm} Ω → ${got} °C, table says ${celsius} °C`).toBeLessThan(0.01);
     }
+  });
+
+  it('falls as resistance rises, as an NTC thermistor does (property)', () => {
+    fc.assert(fc.property(fc.double({ min: 100, max: 1e6, noNaN: true }), fc.double({ min: 100, max: 1e6, noNaN: true }), (a, b) => {
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      return steinhartHartKelvin(lo, A, B, C) >= steinhartHartKelvin(hi, A, B, C);
+    }));
   });
 
   it('gives kelvin: 32650.9 Ω is 273.15 K', () => {
