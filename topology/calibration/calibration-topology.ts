@@ -12,6 +12,7 @@ import { nullableSerde } from '../core/serdes/nullable-serde.js';
 import { calibrateRecord } from './calibrate-record.js';
 import { CalibrationError } from './errors.js';
 import type { ProfileSet } from './profile.js';
+import { defaultTopicNames } from './topics.js';
 
 export interface CalibrationTopologyOptions {
   /**
@@ -25,8 +26,6 @@ export interface CalibrationTopologyOptions {
   calibratedTopic?: string;
 }
 
-export const DEFAULT_RAW_TOPIC = 'readings.raw';
-export const DEFAULT_CALIBRATED_TOPIC = 'readings.calibrated';
 
 type Bytes = Buffer | null;
 
@@ -34,8 +33,8 @@ export function buildCalibrationTopology(options: CalibrationTopologyOptions): T
   if (typeof options !== 'object' || options === null || typeof options.profiles !== 'function') {
     throw new CalibrationError('OPTION_INVALID', 'buildCalibrationTopology: option profiles must be a function returning the ProfileSet in force');
   }
-  const rawTopic = topicOption(options.rawTopic, DEFAULT_RAW_TOPIC, 'rawTopic');
-  const calibratedTopic = topicOption(options.calibratedTopic, DEFAULT_CALIBRATED_TOPIC, 'calibratedTopic');
+  const rawTopic = topicOption(options.rawTopic, defaultTopicNames.raw, 'rawTopic');
+  const calibratedTopic = topicOption(options.calibratedTopic, defaultTopicNames.calibrated, 'calibratedTopic');
   const profiles = options.profiles;
   const bytes = nullableSerde(bytesSerde());
 

@@ -6,6 +6,7 @@ import { CalibrationError } from './errors.js';
 import { parseIsoInstant } from './iso-time.js';
 import type { ReadingErrorCode } from './errors.js';
 import { SENSOR_ID_PATTERN } from './profile-schema.js';
+import { readingKey } from './reading-key.js';
 
 export interface RawReading {
   sensorId: string;
@@ -94,11 +95,6 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
   // fromEntries defines properties, so a "__proto__" field is kept as data, never as a prototype.
   const extra = Object.fromEntries(Object.entries(object).filter(([name]) => !KNOWN_FIELDS.has(name)));
   return { ok: true, reading: { sensorId, ts, value, unit: typeof unit === 'string' ? unit : null, extra } };
-}
-
-/** The Kafka key of a reading: `<sensor_id>|<ts as epoch ms>`. */
-export function readingKey(sensorId: string, ts: number): string {
-  return `${sensorId}|${ts}`;
 }
 
 function parseTs(ts: unknown): number | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadingErrorCode } from '../../../topology/calibration/errors.js';
-import { parseRawReading, readingKey } from '../../../topology/calibration/raw-reading.js';
+import { parseRawReading } from '../../../topology/calibration/raw-reading.js';
 
 const NOW = Date.parse('2026-11-29T04:38:12.123Z');
 const TS = Date.parse('2026-11-29T04:38:12.123Z');
@@ -98,10 +98,6 @@ describe('parseRawReading', () => {
     const result = parseRawReading(Buffer.from(`{"sensor_id":"s","ts":${TS},"value":1,"__proto__":{"polluted":true}}`), { now: NOW });
     expect(result.ok && JSON.stringify(result.reading.extra)).toBe('{"__proto__":{"polluted":true}}');
     expect(result.ok && Object.getPrototypeOf(result.reading.extra)).toBe(Object.prototype);
-  });
-
-  it('builds the key <sensor_id>|<epoch ms>', () => {
-    expect(readingKey('sensor-001', TS)).toBe(`sensor-001|${TS}`);
   });
 
   it('never throws, whatever the bytes', async () => {
