@@ -56,21 +56,25 @@ export async function pollOrphans(schema: string, intervalMs = 50): Promise<Orph
   await client.connect();
   const result: OrphanSamples = { samples: 0, samplesWithRows: 0, maxOrphans: 0 };
   let stopped = false;
+  const sample = async (): Promise<void> => {
+    const { rows: [row] } = await client.query<{ orphans: string; total: string }>(`SELECT
+      (SELECT count(*) FROM "${schema}".calibrated_readings c LEFT JOIN "${schema}".raw_readings r USING (sensor_id, ts)
+        WHERE r.sensor_id IS NULL) AS orphans,
+      (SELECT count(*) FROM "${schema}".calibrated_readings) AS total`);
+    result.samples += 1;
+    if (Number(row!.total) > 0) result.samplesWithRows += 1;
+    result.maxOrphans = Math.max(result.maxOrphans, Number(row!.orphans));
+  };
   const loop = (async () => {
     while (!stopped) {
-      const { rows: [row] } = await client.query<{ orphans: string; total: string }>(`SELECT
-        (SELECT count(*) FROM "${schema}".calibrated_readings c LEFT JOIN "${schema}".raw_readings r USING (sensor_id, ts)
-          WHERE r.sensor_id IS NULL) AS orphans,
-        (SELECT count(*) FROM "${schema}".calibrated_readings) AS total`);
-      result.samples += 1;
-      if (Number(row!.total) > 0) result.samplesWithRows += 1;
-      result.maxOrphans = Math.max(result.maxOrphans, Number(row!.orphans));
+      await sample();
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
   const stop = async (): Promise<OrphanSamples> => {
     stopped = true;
     await loop;
+    await sample(); // the state at the moment of stopping is part of the run
     await client.end();
     return result;
   };
