@@ -151,6 +151,6 @@ function malformedKind(record: SimulatedRecord): string {
   if (typeof value.value === 'string') return 'value-not-number';
   if (value.ts === undefined) return 'missing-ts';
   if (value.sensor_id === undefined) return 'missing-sensor';
-  if (String(value.ts).startsWith('1999')) return 'ts-before-2000';
+  if (typeof value.ts === 'string' && value.ts.startsWith('1999')) return 'ts-before-2000';
   return 'ts-far-future';
 }

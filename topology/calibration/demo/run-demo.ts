@@ -98,7 +98,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const calibratedSink = await start('calibrated sink');
     const calibrator = await start('calibrator');
     await Promise.all([calibratedSink.waitReady(READY_TIMEOUT_MS), calibrator.waitReady(READY_TIMEOUT_MS)]);
-    if (options.signal.aborted) return await finish();
+    if (options.signal.aborted) return finish();
 
     let phase: DemoPhase = backfillFrom === undefined ? 'live' : 'back-fill';
     let liveSinceMs: number | undefined;
@@ -143,7 +143,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       const drained = stopping.signal.aborted ? false : await waitDrained(observer, ranges, sent.readings);
       phase = 'stopping';
       const final = await watcher.stop();
-      return await finish({ ranges, sent, drained, final, intervalMs });
+      return finish({ ranges, sent, drained, final, intervalMs });
     } finally {
       await watcher.stop();
     }
@@ -154,7 +154,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await observer?.close();
   }
 
-  async function finish(done?: { ranges: SentRange[]; sent: DemoSummary['sent']; drained: boolean; final: DemoState; intervalMs: number }): Promise<DemoSummary> {
+  function finish(done?: { ranges: SentRange[]; sent: DemoSummary['sent']; drained: boolean; final: DemoState; intervalMs: number }): DemoSummary {
     return {
       seed: config.seed, sensors: SENSORS, intervalMs, malformedRate: MALFORMED_RATE, duplicateRate: DUPLICATE_RATE,
       ranges: (done?.ranges ?? []).filter((r) => Number.isFinite(r.fromMs)),
