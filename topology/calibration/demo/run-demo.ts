@@ -70,7 +70,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const settings: PipelineSettings = { root: options.root, logsDir, env: options.env, schema: config.sinkSchema, groupId: options.env.KALIBRA_GROUP_ID };
   const backfillFrom = config.backfill === 'none' ? undefined : parseTimeSpec(config.backfill, Date.now(), '--backfill');
   const sensors = fleet(SENSORS);
-  const intervalMs = Math.max(1, Math.round((SENSORS * 1000) / config.rate));
+  const intervalMs = Math.max(1, Math.round((SENSORS * 1000) / config.liveRate));
 
   // Stops the simulator on Ctrl-C, and also when a child dies under it.
   const stopping = new AbortController();
@@ -116,7 +116,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       const range = { fromMs: Infinity, toMs: -Infinity };
       ranges.push(range);
       return runSimulator({
-        connection: options.kafka, topic: config.topicRaw, fleet: sensors, seed: config.seed, intervalMs,
+        connection: options.kafka, topic: config.topicRaw, fleet: sensors, seed: config.demoSeed, intervalMs,
         malformedRate: MALFORMED_RATE, duplicateRate: DUPLICATE_RATE, startMs, durationMs, signal: stopping.signal,
         onRecord: onRecord(range),
       });
@@ -136,8 +136,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       }
       phase = 'live';
       liveSinceMs = Date.now();
-      say(`live: ${config.rate} readings/s from ${SENSORS} sensors${config.duration === undefined ? ' until Ctrl-C' : ` for ${config.duration / 1000} s`}`);
-      if (!stopping.signal.aborted) await simulate(undefined, config.duration);
+      say(`live: ${config.liveRate} readings/s from ${SENSORS} sensors${config.liveDuration === undefined ? ' until Ctrl-C' : ` for ${config.liveDuration / 1000} s`}`);
+      if (!stopping.signal.aborted) await simulate(undefined, config.liveDuration);
       if (childFailure !== undefined) throw childFailure;
       phase = 'draining';
       const drained = stopping.signal.aborted ? false : await waitDrained(observer, ranges, sent.readings);
@@ -156,7 +156,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
 
   function finish(done?: { ranges: SentRange[]; sent: DemoSummary['sent']; drained: boolean; final: DemoState; intervalMs: number }): DemoSummary {
     return {
-      seed: config.seed, sensors: SENSORS, intervalMs, malformedRate: MALFORMED_RATE, duplicateRate: DUPLICATE_RATE,
+      seed: config.demoSeed, sensors: SENSORS, intervalMs, malformedRate: MALFORMED_RATE, duplicateRate: DUPLICATE_RATE,
       ranges: (done?.ranges ?? []).filter((r) => Number.isFinite(r.fromMs)),
       sent: done?.sent ?? { readings: 0, duplicates: 0, malformed: 0 },
       rows: done?.final.rows ?? { raw: 0, calibrated: 0 },
