@@ -12,6 +12,8 @@ export interface ChildSpec {
   command: string;
   args: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Where relative paths (./calibration-profiles) resolve: the checkout, wherever the demo was started. */
+  cwd: string;
   logFile: string;
   /** The KALIBRA_HTTP_PORT given to it. */
   port: number;
@@ -27,7 +29,7 @@ export class DemoChild {
     this.spec = spec;
     const log = openSync(spec.logFile, 'a');
     try {
-      this.#process = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', log, log], detached: true });
+      this.#process = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', log, log], detached: true });
     } finally {
       closeSync(log);
     }

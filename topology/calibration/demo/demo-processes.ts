@@ -27,7 +27,7 @@ export async function runStep(settings: PipelineSettings, name: string, command:
   const log = openSync(logFile, 'a');
   let code: number | null;
   try {
-    const child = spawn(join(settings.root, command), args, { env: settings.env, stdio: ['ignore', log, show ? 'inherit' : log] });
+    const child = spawn(join(settings.root, command), args, { cwd: settings.root, env: settings.env, stdio: ['ignore', log, show ? 'inherit' : log] });
     code = await new Promise<number | null>((resolve) => {
       child.once('exit', (c) => resolve(c));
       child.once('error', () => resolve(null));
@@ -69,7 +69,7 @@ export async function startChild(settings: PipelineSettings, role: ChildRole): P
   const logFile = join(settings.logsDir, `${slug}.log`);
   if (role === 'calibrator') {
     return new DemoChild({
-      name: role, port, logFile, command: join(settings.root, 'bin', 'calibrator'), args: [],
+      name: role, port, logFile, cwd: settings.root, command: join(settings.root, 'bin', 'calibrator'), args: [],
       env: childEnv(settings, {
         ...common,
         KALIBRA_GATE_SCHEMA: settings.env.KALIBRA_GATE_SCHEMA ?? settings.schema,
@@ -79,7 +79,7 @@ export async function startChild(settings: PipelineSettings, role: ChildRole): P
   }
   const mapping = role === 'raw sink' ? 'raw' : 'calibrated';
   return new DemoChild({
-    name: role, port, logFile, command: join(settings.root, 'bin', 'sink'), args: ['--mapping', mapping],
+    name: role, port, logFile, cwd: settings.root, command: join(settings.root, 'bin', 'sink'), args: ['--mapping', mapping],
     env: childEnv(settings, {
       ...common,
       KALIBRA_SINK_SCHEMA: settings.schema,

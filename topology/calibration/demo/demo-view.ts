@@ -53,11 +53,19 @@ function sensorRow(line: SensorLine): string {
   ]);
 }
 
-function dlqText(byCode: Record<string, number> | undefined): string {
-  if (byCode === undefined) return 'calibrator /metrics not answering';
+const CODES_PER_LINE = 4;
+
+/** The DLQ total, then its codes four to a line, so the view stays within ~100 columns. */
+function dlqLines(byCode: Record<string, number> | undefined, rawSinkDlq: number | undefined): string[] {
+  const sink = `raw sink ${rawSinkDlq ?? '—'}`;
+  if (byCode === undefined) return [`DLQ         calibrator /metrics not answering; ${sink}`];
   const entries = Object.entries(byCode).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  return entries.length === 0 ? '0' : `${total} (${entries.map(([code, n]) => `${code} ${n}`).join(', ')})`;
+  const lines = [`DLQ         calibrator ${total}; ${sink}`];
+  for (let i = 0; i < entries.length; i += CODES_PER_LINE) {
+    lines.push(`${i === 0 ? '            by code: ' : '                     '}${entries.slice(i, i + CODES_PER_LINE).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  }
+  return lines;
 }
 
 export function renderDemoView(state: DemoState): string[] {
@@ -74,7 +82,7 @@ export function renderDemoView(state: DemoState): string[] {
     `rows        raw_readings ${state.rows.raw}, calibrated_readings ${state.rows.calibrated}`,
     `throughput  ${rate} calibrated rows/s`,
     `latency     p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}  (reading ts → calibrated row committed; ${latency.samples} live readings, last ${Math.round(latency.windowMs / 1000)} s)`,
-    `DLQ         calibrator ${dlqText(state.dlqByCode)}; raw sink ${state.rawSinkDlq ?? '—'}`,
+    ...dlqLines(state.dlqByCode, state.rawSinkDlq),
     `processes   ${state.children.map((c) => `${c.name} :${c.port} ${c.state}`).join(' · ')}`,
     `logs        ${state.logsDir}`,
   ];

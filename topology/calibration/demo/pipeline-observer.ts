@@ -102,15 +102,32 @@ export class PipelineObserver {
     };
     const [counts] = await latest<{ raw: string; calibrated: string }>(
       `SELECT (SELECT count(*) FROM ${s}.raw_readings) AS raw, (SELECT count(*) FROM ${s}.calibrated_readings) AS calibrated`);
+    // Newest row per sensor by a loose index scan over the primary key (sensor_id, ts): a few
+    // index probes per sensor instead of a scan of the whole table every second. The raw value
+    // shown is the one the calibrated value was computed from (same reading); only a sensor with
+    // no calibrated row yet shows its newest raw row. Rows dated in the future (the simulator's
+    // malformed readings, which the raw sink stores as sent) never count as the newest.
+    const newest = (table: string, columns: string): string => `
+      WITH RECURSIVE sensors AS (
+        (SELECT sensor_id FROM ${s}.${table} ORDER BY sensor_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.sensor_id FROM ${s}.${table} t WHERE t.sensor_id > sensors.sensor_id ORDER BY t.sensor_id LIMIT 1)
+        FROM sensors WHERE sensors.sensor_id IS NOT NULL
+      )
+      SELECT n.* FROM sensors CROSS JOIN LATERAL (
+        SELECT ${columns} FROM ${s}.${table} x WHERE x.sensor_id = sensors.sensor_id AND x.ts <= now() ORDER BY x.ts DESC LIMIT 1
+      ) n WHERE sensors.sensor_id IS NOT NULL`;
     const raws = await latest<{ sensor_id: string; ts: Date; value: number | null; unit: string | null }>(
-      `SELECT DISTINCT ON (sensor_id) sensor_id, ts, value, unit FROM ${s}.raw_readings ORDER BY sensor_id, ts DESC`);
-    const calibrated = await latest<{ sensor_id: string; ts: Date; raw_value: number | null; value: number | null; unit: string | null; status: string | null; profile: string | null }>(
-      `SELECT DISTINCT ON (sensor_id) sensor_id, ts, raw_value, value, unit, status, profile FROM ${s}.calibrated_readings ORDER BY sensor_id, ts DESC`);
+      newest('raw_readings', 'x.sensor_id, x.ts, x.value, x.unit'));
+    const calibrated = await latest<{ sensor_id: string; ts: Date; raw_value: number | null; raw_unit: string | null; value: number | null; unit: string | null; status: string | null; profile: string | null }>(
+      newest('calibrated_readings', `x.sensor_id, x.ts, x.raw_value, (SELECT r.unit FROM ${s}.raw_readings r WHERE r.sensor_id = x.sensor_id AND r.ts = x.ts) AS raw_unit, x.value, x.unit, x.status, x.profile`));
     const sensors = new Map<string, SensorLine>();
     const line = (id: string): SensorLine => sensors.get(id) ?? sensors.set(id, { sensorId: id }).get(id)!;
     for (const r of raws) line(r.sensor_id).raw = { tsMs: r.ts.getTime(), value: r.value, unit: r.unit };
     for (const c of calibrated) {
-      line(c.sensor_id).calibrated = { tsMs: c.ts.getTime(), rawValue: c.raw_value, value: c.value, unit: c.unit, status: c.status, profile: c.profile };
+      const entry = line(c.sensor_id);
+      entry.raw = { tsMs: c.ts.getTime(), value: c.raw_value, unit: c.raw_unit };
+      entry.calibrated = { tsMs: c.ts.getTime(), rawValue: c.raw_value, value: c.value, unit: c.unit, status: c.status, profile: c.profile };
     }
     return {
       rawRows: Number(counts?.raw ?? 0),

@@ -217,7 +217,8 @@ function watch(observer: PipelineObserver, context: WatchContext): { stop: () =>
     };
     const dead = context.children.find((c) => c.exited);
     if (dead !== undefined) context.onChildExit(new DemoError('CHILD_EXITED', `${dead.spec.name} exited (${dead.exitDescription}); see ${dead.spec.logFile}`));
-    if (!context.options.config.headless) context.options.draw(renderDemoView(state));
+    // After Ctrl-C the screen keeps the last view and the stop messages below it.
+    if (!context.options.config.headless) { if (!context.options.signal.aborted) context.options.draw(renderDemoView(state)); }
     else if (ticks++ % 5 === 0) {
       const l = state.latency;
       context.options.say(`${state.phase}: sent ${state.sent.readings}, rows raw ${state.rows.raw} calibrated ${state.rows.calibrated}, `

@@ -45,7 +45,7 @@ describe('the demo view', () => {
     const text = renderDemoView(base).join('\n');
     expect(text).toContain('24.0 calibrated rows/s');
     expect(text).toContain('p50 180 ms, p99 12.3 s  (reading ts → calibrated row committed; 900 live readings, last 60 s)');
-    expect(text).toContain('DLQ         calibrator 5 (MISSING_TS 2, NOT_JSON 3); raw sink 4');
+    expect(text).toContain('DLQ         calibrator 5; raw sink 4\n            by code: MISSING_TS 2, NOT_JSON 3');
     expect(text).toContain('raw sink :41001 ready · calibrator :41003 not ready');
   });
 
@@ -62,6 +62,14 @@ describe('the demo view', () => {
     expect(text).toContain('throughput  — calibrated rows/s');
     expect(text).toContain('p50 —, p99 —');
     expect(text).toContain('calibrator /metrics not answering; raw sink —');
+  });
+
+  it('puts DLQ codes four to a line so the view fits a 100-column terminal', () => {
+    const dlqByCode = { A_CODE: 1, B_CODE: 2, C_CODE: 3, D_CODE: 4, E_CODE: 5 };
+    const lines = renderDemoView({ ...base, dlqByCode });
+    const at = lines.indexOf('DLQ         calibrator 15; raw sink 4');
+    expect(lines.slice(at + 1, at + 3)).toEqual(['            by code: A_CODE 1, B_CODE 2, C_CODE 3, D_CODE 4', '                     E_CODE 5']);
+    expect(Math.max(...renderDemoView(base).map((l) => l.length))).toBeLessThanOrEqual(130);
   });
 
   it('formats values with three decimals and shortens profile identities to version and hash', () => {
