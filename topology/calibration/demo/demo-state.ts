@@ -34,6 +34,8 @@ export interface DemoState {
   rows: { raw: number; calibrated: number };
   /** New calibrated rows per second, over the last few seconds. */
   calibratedPerSecond: number | undefined;
+  /** Readings the simulator sent per second over the same seconds, to compare with. */
+  sentPerSecond: number | undefined;
   latency: LatencySummary;
   /** The calibrator's kalibra_dlq_records_total by code; undefined when /metrics did not answer. */
   dlqByCode: Record<string, number> | undefined;

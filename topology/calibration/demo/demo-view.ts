@@ -71,7 +71,7 @@ function dlqLines(byCode: Record<string, number> | undefined, rawSinkDlq: number
 export function renderDemoView(state: DemoState): string[] {
   const since = state.liveSinceMs === undefined ? state.phase : `${state.phase} for ${elapsed(state.nowMs - state.liveSinceMs)}`;
   const { latency } = state;
-  const rate = state.calibratedPerSecond === undefined ? '—' : state.calibratedPerSecond.toFixed(1);
+  const perSecond = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
   return [
     `Kalibra demo — ${clock(state.nowMs)} UTC — ${since} — Ctrl-C stops everything`,
     '',
@@ -80,7 +80,7 @@ export function renderDemoView(state: DemoState): string[] {
     '',
     `sent        ${state.sent.readings} readings (+${state.sent.duplicates} duplicates, ${state.sent.malformed} malformed)`,
     `rows        raw_readings ${state.rows.raw}, calibrated_readings ${state.rows.calibrated}`,
-    `throughput  ${rate} calibrated rows/s`,
+    `throughput  ${perSecond(state.calibratedPerSecond)} calibrated rows/s (readings sent: ${perSecond(state.sentPerSecond)}/s; last 5 s)`,
     `latency     p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}  (reading ts → calibrated row committed; ${latency.samples} live readings, last ${Math.round(latency.windowMs / 1000)} s)`,
     ...dlqLines(state.dlqByCode, state.rawSinkDlq),
     `processes   ${state.children.map((c) => `${c.name} :${c.port} ${c.state}`).join(' · ')}`,

@@ -192,20 +192,24 @@ interface WatchContext {
 
 /** Every second: read the tables and /metrics, draw the view (or a progress line), notice dead children. */
 function watch(observer: PipelineObserver, context: WatchContext): { stop: () => Promise<DemoState> } {
-  const history: { atMs: number; rows: number }[] = [];
+  const history: { atMs: number; rows: number; sent: number }[] = [];
   let ticks = 0;
 
   const tick = async (): Promise<DemoState> => {
     const nowMs = Date.now();
     const [tables, calibratorMetrics, rawSinkMetrics] = await Promise.all([observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics()]);
-    history.push({ atMs: nowMs, rows: tables.calibratedRows });
+    const shared = context.state();
+    history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings });
     while (history.length > 1 && history[0]!.atMs < nowMs - 5_000) history.shift();
     const first = history[0]!;
+    const rate = (now: number, then: number): number | undefined => (nowMs - first.atMs >= 900 ? ((now - then) * 1000) / (nowMs - first.atMs) : undefined);
     const state: DemoState = {
-      ...context.state(),
+      ...shared,
+      sent: { ...shared.sent },
       nowMs,
       rows: { raw: tables.rawRows, calibrated: tables.calibratedRows },
-      calibratedPerSecond: nowMs - first.atMs >= 900 ? ((tables.calibratedRows - first.rows) * 1000) / (nowMs - first.atMs) : undefined,
+      calibratedPerSecond: rate(tables.calibratedRows, first.rows),
+      sentPerSecond: rate(shared.sent.readings, first.sent),
       latency: observer.latency.summary(nowMs),
       dlqByCode: calibratorMetrics === undefined ? undefined : withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code')),
       rawSinkDlq: rawSinkMetrics === undefined ? undefined : sumAll(rawSinkMetrics, 'kalibra_sink_dead_lettered_total'),

@@ -9,6 +9,7 @@ const base: DemoState = {
   sent: { readings: 1234, duplicates: 12, malformed: 14 },
   rows: { raw: 1238, calibrated: 1230 },
   calibratedPerSecond: 24,
+  sentPerSecond: 23.96,
   latency: { p50Ms: 180.4, p99Ms: 12_345, samples: 900, windowMs: 60_000 },
   dlqByCode: { NOT_JSON: 3, MISSING_TS: 2 },
   rawSinkDlq: 4,
@@ -43,7 +44,7 @@ describe('the demo view', () => {
 
   it('shows throughput, latency percentiles with what they measure, and the DLQ by code', () => {
     const text = renderDemoView(base).join('\n');
-    expect(text).toContain('24.0 calibrated rows/s');
+    expect(text).toContain('throughput  24.0 calibrated rows/s (readings sent: 24.0/s; last 5 s)');
     expect(text).toContain('p50 180 ms, p99 12.3 s  (reading ts → calibrated row committed; 900 live readings, last 60 s)');
     expect(text).toContain('DLQ         calibrator 5; raw sink 4\n            by code: MISSING_TS 2, NOT_JSON 3');
     expect(text).toContain('raw sink :41001 ready · calibrator :41003 not ready');
@@ -55,11 +56,11 @@ describe('the demo view', () => {
 
   it('shows dashes, not zeros, for figures it does not have yet', () => {
     const text = renderDemoView({
-      ...base, phase: 'back-fill', liveSinceMs: undefined, calibratedPerSecond: undefined,
+      ...base, phase: 'back-fill', liveSinceMs: undefined, calibratedPerSecond: undefined, sentPerSecond: undefined,
       latency: { p50Ms: undefined, p99Ms: undefined, samples: 0, windowMs: 60_000 }, dlqByCode: undefined, rawSinkDlq: undefined,
     }).join('\n');
     expect(text).toContain('— Ctrl-C');
-    expect(text).toContain('throughput  — calibrated rows/s');
+    expect(text).toContain('throughput  — calibrated rows/s (readings sent: —/s; last 5 s)');
     expect(text).toContain('p50 —, p99 —');
     expect(text).toContain('calibrator /metrics not answering; raw sink —');
   });

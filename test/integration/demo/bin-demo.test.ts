@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +11,11 @@ import type { SimulatedRecord } from '../../../topology/calibration/simulator/re
 import { fleet } from '../../../topology/calibration/simulator/sensor-models.js';
 import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
 
-// `bin/demo --headless` end to end on the real stack, as a user runs it but on names of its
-// own: it must leave calibrated rows that match the simulator's physics, dead-letter exactly
-// the malformed messages, store each reading once, and stop every process it started. What
-// was sent is recomputed from the seed and the time ranges the demo reports, not read back
-// from the demo.
+// `bin/demo` end to end on the real stack, as a user runs it but on names of its own. Headless:
+// it must leave calibrated rows that match the simulator's physics, dead-letter exactly the
+// malformed messages, store each reading once, and stop every process it started. What was
+// sent is recomputed from the seed and the time ranges the demo reports, not read back from
+// the demo. With the view: Ctrl-C stops everything and exits 0.
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const TOLERANCE = 0.2; // in the sensor's unit: °C, %RH, hPa, ppm (see calibration-profiles/README.md)
@@ -62,29 +62,36 @@ async function readAll(topic: string, done: (messages: Message[]) => boolean): P
 
 const header = (m: Message, name: string): string | undefined => [...m.headers.entries()].find(([k]) => k.toString() === name)?.[1].toString();
 
-describe('bin/demo --headless', () => {
-  it('calibrates the simulated fleet to within 0.2 of the true values, dead-letters every malformed message with its code, stores each reading once, and stops its children', async () => {
-    const name = uniqueName('demo').replace('-', '_');
-    const topics = { raw: `${name}.raw`, calibrated: `${name}.calibrated`, dlq: `${name}.dlq`, replayState: `${name}.replay-state` };
-    const db = await pgClient();
-    onTestFinished(async () => {
-      await db.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      const admin = new Admin({ clientId: uniqueName('demo-cleanup'), bootstrapBrokers: brokers() });
-      try {
-        await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-        await admin.deleteGroups({ groups: [name, `${name}-sink-raw`, `${name}-sink-calibrated`] }).catch(() => undefined);
-      } finally {
-        await admin.close();
-      }
-    });
+/** Topics, schema and groups of this test's own, dropped when it finishes; the environment that selects them. */
+async function isolatedPipeline(): Promise<{ name: string; topics: { raw: string; calibrated: string; dlq: string; replayState: string }; env: NodeJS.ProcessEnv }> {
+  const name = uniqueName('demo').replace('-', '_');
+  const topics = { raw: `${name}.raw`, calibrated: `${name}.calibrated`, dlq: `${name}.dlq`, replayState: `${name}.replay-state` };
+  const db = await pgClient();
+  onTestFinished(async () => {
+    await db.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    const admin = new Admin({ clientId: uniqueName('demo-cleanup'), bootstrapBrokers: brokers() });
+    try {
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.deleteGroups({ groups: [name, `${name}-sink-raw`, `${name}-sink-calibrated`] }).catch(() => undefined);
+    } finally {
+      await admin.close();
+    }
+  });
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: brokers().join(','),
+    KALIBRA_TOPIC_RAW: topics.raw, KALIBRA_TOPIC_CALIBRATED: topics.calibrated, KALIBRA_TOPIC_DLQ: topics.dlq, KALIBRA_TOPIC_REPLAY_STATE: topics.replayState,
+    KALIBRA_SINK_SCHEMA: name, KALIBRA_GATE_SCHEMA: name, KALIBRA_GROUP_ID: name,
+    KALIBRA_DEV_DIR: join(tmpdir(), name),
+  };
+  return { name, topics, env };
+}
 
-    const result = await runDemo({
-      ...process.env,
-      KAFKA_BROKERS: brokers().join(','),
-      KALIBRA_TOPIC_RAW: topics.raw, KALIBRA_TOPIC_CALIBRATED: topics.calibrated, KALIBRA_TOPIC_DLQ: topics.dlq, KALIBRA_TOPIC_REPLAY_STATE: topics.replayState,
-      KALIBRA_SINK_SCHEMA: name, KALIBRA_GATE_SCHEMA: name, KALIBRA_GROUP_ID: name,
-      KALIBRA_DEV_DIR: join(tmpdir(), name),
-    });
+describe('bin/demo', () => {
+  it('--headless calibrates the simulated fleet to within 0.2 of the true values, dead-letters every malformed message with its code, stores each reading once, and stops its children', async () => {
+    const { name, topics, env } = await isolatedPipeline();
+    const db = await pgClient();
+    const result = await runDemo(env);
     expect(result.code, result.stderr).toBe(0);
     expect(processesWith(name)).toEqual([]);
     const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as DemoSummary;
@@ -138,6 +145,26 @@ describe('bin/demo --headless', () => {
     const expectedCodes = codes(dlq.map((m) => expectedCode[malformedKind(kindOf.get(m.value.toString())!)]!));
     expect(codes(dlq.map((m) => header(m, 'kalibra.error.code') ?? 'none'))).toEqual(expectedCodes);
     expect(summary.dlqByCode).toEqual(expectedCodes);
+  });
+
+  it('on Ctrl-C (SIGINT) stops every child it started, exits 0 and says how to try a recalibration', async () => {
+    const { name, env } = await isolatedPipeline();
+    const demo = spawn(join(root, 'bin', 'demo'), ['--backfill', 'none'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    demo.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    demo.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    onTestFinished(() => { demo.kill('SIGKILL'); });
+    // The view is drawn with live figures: every child is up and readings flow.
+    await waitFor(() => /live for .*\n[\s\S]*calibrated rows\/s[\s\S]*calibrator :\d+ ready/.test(stdout) && /calibrated_readings [1-9]/.test(stdout),
+      { timeoutMs: 60_000, message: `the live view (stderr: ${stderr.slice(-500)})` });
+    expect(processesWith(name).filter((pid) => pid !== demo.pid).length).toBe(3); // the two sinks and the calibrator
+    demo.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(processesWith(name)).toEqual([]);
+    expect(stdout).toContain('Stopped cleanly. Next, try a recalibration:');
+    expect(stdout).toContain('bin/replay --from 10m --dry-run');
   });
 });
 
