@@ -72,7 +72,9 @@ async function isolatedPipeline(): Promise<{ name: string; topics: { raw: string
     const admin = new Admin({ clientId: uniqueName('demo-cleanup'), bootstrapBrokers: brokers() });
     try {
       await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-      await admin.deleteGroups({ groups: [name, `${name}-sink-raw`, `${name}-sink-calibrated`] }).catch(() => undefined);
+      for (const group of [name, `${name}-sink-raw`, `${name}-sink-calibrated`]) {
+        await admin.deleteGroups({ groups: [group] }).catch(() => undefined); // one at a time: a missing one must not keep the others
+      }
     } finally {
       await admin.close();
     }
