@@ -11,7 +11,7 @@ import { recalibrationHint } from '../topology/calibration/demo/recalibration-hi
 import { runDemo } from '../topology/calibration/demo/run-demo.js';
 
 const { values } = loadConfigOrExit(demoCommandOptions, {
-  usage: 'npm run demo -- [options]   (or bin/demo [options])',
+  usage: 'bin/demo [options]   (npm run demo -- [options])',
   summary: 'Runs the whole pipeline on the local stack: bin/dev-stack up, bin/topics apply, the raw sink, the calibrated sink and the calibrator '
     + '(logs in .dev/logs/), the simulator (a back-fill, then live), and a live view of every sensor and of throughput, latency and the DLQ. '
     + 'Ctrl-C stops everything.',
