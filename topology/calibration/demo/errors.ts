@@ -1,5 +1,5 @@
-// Errors of the demo (bin/demo): a child process that would not start or become ready, and
-// bad demo options. A closed list of codes, the cause kept; nothing here is retried by itself.
+// Errors of the demo (bin/demo): a step that failed, or a child process that would not become
+// ready or died. A closed list of codes, the cause kept; nothing here is retried by itself.
 import { KalibraError } from '../../core/errors.js';
 import type { KalibraErrorOptions } from '../../core/errors.js';
 
@@ -7,7 +7,6 @@ export const DemoErrorCodes = [
   'STEP_FAILED',       // bin/dev-stack up or bin/topics apply exited non-zero
   'CHILD_NOT_READY',   // a sink or the calibrator did not answer /readyz before the deadline
   'CHILD_EXITED',      // a sink or the calibrator exited while the demo was running
-  'OPTION_INVALID',    // a demo option is wrong; the message names it
 ] as const;
 
 export type DemoErrorCode = (typeof DemoErrorCodes)[number];
