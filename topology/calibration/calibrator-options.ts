@@ -24,7 +24,7 @@ export const calibratorCommandOptions = defineOptions({
     description: 'Directory of <sensor>.yaml profiles (a ConfigMap mount works); hot-reloaded, invalid edits are rejected and the previous profiles stay in force.',
   },
   gate: {
-    env: 'KALIBRA_GATE', type: 'bool', default: true, group,
+    env: 'KALIBRA_GATE', flag: 'gate', type: 'bool', default: true, group,
     description: 'Calibrate a raw reading only after the raw sink has saved it to Postgres (reads kalibra_sink_offsets, woken by NOTIFY). --no-gate turns it off.',
   },
   gateConnector: {
