@@ -75,7 +75,7 @@ describe('bin/calibrator as a process', () => {
     // Offsets 0..21 are the bad readings, so the DLQ's kalibra.source.offset says which one each is.
     await send(bad.map((b) => ({ topic: raw, partition: 0, ...(b.key === null ? {} : { key: Buffer.from(b.key) }), value: b.value })));
 
-    const calibrator = spawnBin('calibrator', ['--no-kalibra-gate'], {
+    const calibrator = spawnBin('calibrator', ['--no-gate'], {
       KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_GROUP_ID: groupId,
       KALIBRA_INSTANCE_ID: uniqueName('proc'), KALIBRA_PROFILES_DIR: profiles,
     });

@@ -86,7 +86,7 @@ describe('the save-before-calibrate gate across bin/sink and bin/calibrator', ()
     console.info(`gate on: ${sampled.samples} orphan samples (${sampled.samplesWithRows} with calibrated rows), max orphans ${sampled.maxOrphans}`);
   });
 
-  it('with --no-kalibra-gate the calibrator runs ahead of the raw sink, and the same checks see calibrated rows without raw rows', async () => {
+  it('with --no-gate the calibrator runs ahead of the raw sink, and the same checks see calibrated rows without raw rows', async () => {
     const { env, schema, calibrated } = await pipeline();
     const client = await pgClient();
     await migrate(client, schema);
@@ -95,7 +95,7 @@ describe('the save-before-calibrate gate across bin/sink and bin/calibrator', ()
     const poller = await pollOrphans(schema);
     const reader = await readCommitted(calibrated);
 
-    const calibrator = spawnStage('calibrator', ['--no-kalibra-gate'], env, 'calibrator');
+    const calibrator = spawnStage('calibrator', ['--no-gate'], env, 'calibrator');
     const calibratedSink = spawnStage('sink', ['--mapping', 'calibrated'], { ...env, ...FAST_CALIBRATED_SINK }, 'calibrated-sink');
     await started(calibrator, 'the calibrator');
     await started(calibratedSink, 'the calibrated sink');
