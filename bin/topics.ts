@@ -3,20 +3,11 @@
 // prints one line per topic finding. Never takes a secret as a flag.
 import { Admin } from '@platformatic/kafka';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { defineOptions } from '../topology/core/ops/config/option.js';
 import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.js';
-import { topicNames, topicOptions } from '../topology/calibration/topic-options.js';
-import { desiredTopics, DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR } from '../topology/calibration/topics.js';
+import { topicNames } from '../topology/calibration/topic-options.js';
+import { topicsCommandOptions } from '../topology/calibration/topics-command-options.js';
+import { desiredTopics } from '../topology/calibration/topics.js';
 import { applyTopics, formatTopicsReport } from '../topology/calibration/topics-apply.js';
-
-const options = defineOptions({
-  check: { flag: 'check', type: 'bool', default: false, group: 'Topics apply', description: 'Change nothing; exit 1 if anything differs from the desired topics.' },
-  partitions: { flag: 'partitions', type: 'int', min: 1, default: DEFAULT_PARTITIONS, group: 'Topics apply', description: 'Partitions of the reading topics (the replay-state topic always has 1).' },
-  replicationFactor: { flag: 'replication-factor', type: 'int', min: 1, default: DEFAULT_REPLICATION_FACTOR, group: 'Topics apply', description: 'Replicas per partition (3 in production).' },
-  minInsyncReplicas: { flag: 'min-insync-replicas', type: 'int', min: 1, defaultLabel: '2 from replication 3 up, else 1', group: 'Topics apply', description: 'min.insync.replicas of every topic.' },
-});
-export const topicsCommandOptions = { ...kafkaOptions, ...topicOptions, ...options };
 
 function fail(message: string): never {
   process.stderr.write(`bin/topics: ${message}\n`);

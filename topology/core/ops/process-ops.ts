@@ -74,7 +74,11 @@ export async function startProcessOps(options: ProcessOpsOptions): Promise<Proce
 
   if (options.installSignals ?? true) shutdown.install();
   if (options.handleFatalErrors ?? true) {
+    let fatalSeen = false;
     const fatal = (what: string) => (error: unknown): void => {
+      // Only the first: a failure inside the shutdown must not start another one.
+      if (fatalSeen) return;
+      fatalSeen = true;
       logger.error(what, { error });
       void shutdown.shutdown(what, true);
     };

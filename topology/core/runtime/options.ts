@@ -42,6 +42,12 @@ export interface StreamsRuntimeOptions {
    */
   onError?: ErrorHandler;
   gate?: Gate;
+  /**
+   * The part of an output key that chooses its partition (Java murmur2, like Kafka's Java
+   * client); default the whole key. Kalibra hashes the sensor part of `<sensor>|<ts>` so one
+   * sensor's readings stay in order on one partition. An explicit output partition wins.
+   */
+  partitionKey?: (key: Buffer) => Buffer;
   metrics?: RuntimeMetrics;
   logger?: RuntimeLogger;
   /** Broker-side timeout of an open transaction; bounds how long a crashed instance can block readers. */
@@ -80,6 +86,7 @@ export interface ResolvedRuntimeOptions {
   dlqTopic: string | undefined;
   onError: ErrorHandler;
   gate: Gate | undefined;
+  partitionKey: ((key: Buffer) => Buffer) | undefined;
   metrics: RuntimeMetrics;
   logger: RuntimeLogger;
   transactionTimeoutMs: number;
@@ -147,6 +154,9 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     throw invalid('gate', 'must implement admittedUpTo() and changed()');
   }
   const replay = replayOption(options.replay, taskFactory, guarantee);
+  if (options.partitionKey !== undefined && typeof options.partitionKey !== 'function') {
+    throw invalid('partitionKey', 'must be a function (key: Buffer) => Buffer');
+  }
   const sessionTimeoutMs = integer(options.sessionTimeoutMs, 'sessionTimeoutMs', 10_000, 6_000, 300_000);
   return {
     brokers: [...options.brokers],
@@ -161,6 +171,7 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     dlqTopic,
     onError: errorHandlerOption(options.onError, "StreamsRuntime option 'onError'"),
     gate,
+    partitionKey: options.partitionKey,
     metrics: options.metrics ?? noopMetrics,
     logger: options.logger ?? silentLogger,
     transactionTimeoutMs: integer(options.transactionTimeoutMs, 'transactionTimeoutMs', 10_000, 1_000, 900_000),

@@ -26,8 +26,8 @@ export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeP
     // request timeout and how long the broker keeps an abandoned transaction open.
     timeout: options.transactionTimeoutMs,
     // Java's partitioner, so a key lands where a Java producer or Kafka Streams would put it
-    // (an output with an explicit partition keeps it).
-    partitioner: javaCompatiblePartitioner(),
+    // (an output with an explicit partition keeps it); partitionKey picks the hashed part.
+    partitioner: javaCompatiblePartitioner(options.partitionKey),
     retryDelay: retryDelayMs,
     serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
   });

@@ -57,7 +57,7 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
     }
     if (arg === '--help' || arg === '-h') return { help: true };
     if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1) issues.push({ code: 'CONFIG_UNKNOWN_FLAG', option: arg, message: 'unknown flag (see --help)' });
+      if (arg.startsWith('-') && arg.length > 1) issues.push({ code: 'CONFIG_UNKNOWN_FLAG', option: arg, message: 'unknown flag' });
       else positionals.push(arg);
       continue;
     }
@@ -67,7 +67,7 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
     const negated = flag.startsWith('no-') ? targets.get(flag.slice(3)) : undefined;
     const target = targets.get(flag) ?? (negated?.declaration.type === 'bool' ? negated : undefined);
     if (target === undefined) {
-      issues.push({ code: 'CONFIG_UNKNOWN_FLAG', option: `--${flag}`, message: 'unknown flag (see --help)' });
+      issues.push({ code: 'CONFIG_UNKNOWN_FLAG', option: `--${flag}`, message: 'unknown flag' });
       continue;
     }
     const { declaration } = target;

@@ -37,12 +37,17 @@ export interface LoggerOptions {
 const RESERVED = new Set(['level', 'time', 'msg']);
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const shared = {
+  const shared: Shared = {
     level: options.level ?? 'info',
     stream: options.stream ?? process.stderr,
     redactor: new Redactor(options.secrets),
     now: options.now ?? (() => new Date()),
+    broken: false,
   };
+  // A closed stderr (e.g. `| head`) reports EPIPE as an 'error' event, not a throw. Unheard,
+  // it would be an uncaught exception whose own log line fails again, forever: stop writing.
+  const emitter = shared.stream as Partial<Pick<Writable, 'on'>>;
+  if (typeof emitter.on === 'function') emitter.on.call(shared.stream, 'error', () => { shared.broken = true; });
   return new JsonLogger(shared, options.base ?? {});
 }
 
@@ -51,6 +56,8 @@ interface Shared {
   stream: Pick<Writable, 'write'>;
   redactor: Redactor;
   now: () => Date;
+  /** Set once the stream has failed; later lines are dropped. */
+  broken: boolean;
 }
 
 class JsonLogger implements Logger {
@@ -84,7 +91,7 @@ class JsonLogger implements Logger {
   }
 
   #write(level: LineLevel, msg: string, fields: LogFields | undefined): void {
-    if (!this.isLevelEnabled(level)) return;
+    if (this.#shared.broken || !this.isLevelEnabled(level)) return;
     try {
       const { redactor } = this.#shared;
       const line: Record<string, unknown> = { level, time: this.#shared.now().toISOString(), msg: redactor.redactString(msg) };

@@ -114,3 +114,19 @@ describe('logger redaction', () => {
     expect(lines[0]).not.toContain('s3cr3t');
   });
 });
+
+describe('a logger whose stream has failed', () => {
+  it('stops writing after the stream reports an error (a closed stderr), instead of failing again on every line', async () => {
+    const { PassThrough } = await import('node:stream');
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: string) => { writes.push(chunk); return original(chunk); }) as typeof stream.write;
+    const logger = createLogger({ stream });
+    logger.info('before');
+    stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    logger.error('after');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('"msg":"before"');
+  });
+});

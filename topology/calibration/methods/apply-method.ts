@@ -1,0 +1,27 @@
+// Applies one version's method to a raw value. Pure; never throws: a value the method
+// cannot map (outside a table, no real root, non-positive resistance) comes back as NaN
+// and the caller reports out_of_range.
+import type { MethodParams } from '../profile.js';
+import { callendarVanDusenCelsius } from './callendar-van-dusen.js';
+import { linear } from './linear.js';
+import { polynomial } from './polynomial.js';
+import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from './steinhart-hart.js';
+import { table } from './table.js';
+
+/** `unit` is the profile's output unit; only steinhart-hart looks at it (kelvin or celsius). */
+export function applyMethod(params: MethodParams, raw: number, unit: string): number {
+  switch (params.method) {
+    case 'linear':
+      return linear(raw, params.gain, params.offset);
+    case 'polynomial':
+      return polynomial(raw, params.coefficients);
+    case 'table':
+      return table(raw, params.points, params.extrapolate);
+    case 'steinhart-hart': {
+      const kelvin = steinhartHartKelvin(raw, params.a, params.b, params.c);
+      return unit === 'celsius' ? kelvin - KELVIN_AT_ZERO_CELSIUS : kelvin;
+    }
+    case 'callendar-van-dusen':
+      return callendarVanDusenCelsius(raw, params.R0, params.A, params.B, params.C);
+  }
+}

@@ -1,0 +1,141 @@
+// Turns one profile file's text into a validated Profile, or into every problem found,
+// each at file:line:col. Pure: the caller reads the file. It must never throw on bad
+// input; a person fixing a file wants all problems at once, with places.
+import { basename } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import type { ProfileIssue } from './errors.js';
+import type { Bounds, MethodParams, Profile, ProfileVersion } from './profile.js';
+import { checkRules, parseValidFrom } from './profile-rules.js';
+import type { RuleIssue } from './profile-rules.js';
+import { profileSchema } from './profile-schema.js';
+import type { ProfileDocument, VersionDocument } from './profile-schema.js';
+import { versionIdentity } from './version-identity.js';
+import { locate, pathText } from './yaml-locate.js';
+
+export type ParseResult =
+  | { ok: true; profile: Profile }
+  | { ok: false; issues: ProfileIssue[] };
+
+/** Aliases can expand exponentially ("billion laughs"); a profile has no use for many. */
+const MAX_ALIAS_COUNT = 100;
+
+/** `file` is used for messages and to derive the expected sensor id (`<sensor>.yaml`). */
+export function parseProfile(file: string, source: string): ParseResult {
+  const counter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number): { line: number; col: number } => {
+    const pos = counter.linePos(offset);
+    return { line: Math.max(pos.line, 1), col: Math.max(pos.col, 1) };
+  };
+  if (doc.errors.length > 0) {
+    return { ok: false, issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `YAML: ${yamlMessage(e.code, e.message)}` })) };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { ok: false, issues: [{ file, line: 1, col: 1, message: `YAML: ${error instanceof Error ? firstLine(error.message) : String(error)}` }] };
+  }
+  if (value === null || value === undefined) {
+    return { ok: false, issues: [{ file, line: 1, col: 1, message: 'the file is empty: expected a profile with sensor, input_unit, unit and versions' }] };
+  }
+  const parsed = profileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => schemaIssue(file, doc, counter, issue));
+    return { ok: false, issues: sortIssues(issues) };
+  }
+  const expectedSensor = basename(file).replace(/\.yaml$/, '');
+  const ruleIssues = checkRules(parsed.data, expectedSensor);
+  if (ruleIssues.length > 0) {
+    return { ok: false, issues: sortIssues(ruleIssues.map((issue) => ruleIssue(file, doc, counter, issue))) };
+  }
+  return { ok: true, profile: toProfile(file, parsed.data) };
+}
+
+interface SchemaIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  options?: unknown[];
+}
+
+function schemaIssue(file: string, doc: Document, counter: LineCounter, issue: SchemaIssue): ProfileIssue {
+  if (issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0) {
+    const key = issue.keys[0]!;
+    const where = locate(doc, counter, issue.path, key);
+    const name = pathText([...issue.path, key]);
+    const others = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+    return { file, line: where.line, col: where.col, message: `${name}: unknown key "${key}"${others}` };
+  }
+  const where = locate(doc, counter, issue.path);
+  const name = pathText(issue.path) || '(document)';
+  const last = issue.path[issue.path.length - 1];
+  if (issue.code === 'invalid_union' && issue.options !== undefined) {
+    return { file, line: where.line, col: where.col, message: `${name}: must be one of ${issue.options.map(String).join(', ')}` };
+  }
+  if (!where.exists && issue.code === 'invalid_type') {
+    return { file, line: where.line, col: where.col, message: `${name}: missing required key "${String(last)}"` };
+  }
+  return { file, line: where.line, col: where.col, message: `${name}: ${issue.message.replace(/^Invalid input: /, '')}` };
+}
+
+function ruleIssue(file: string, doc: Document, counter: LineCounter, issue: RuleIssue): ProfileIssue {
+  const where = locate(doc, counter, issue.path);
+  return { file, line: where.line, col: where.col, message: `${pathText(issue.path)}: ${issue.message}` };
+}
+
+function sortIssues(issues: ProfileIssue[]): ProfileIssue[] {
+  return issues.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function yamlMessage(code: string, message: string): string {
+  // The library's own wording points at its API; say what it means for a profile file.
+  if (code === 'MULTIPLE_DOCS') return 'one profile per file, but this file has more than one YAML document (---)';
+  return firstLine(message);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function toProfile(file: string, doc: ProfileDocument): Profile {
+  const versions = doc.versions
+    .map((v) => toVersion(doc, v))
+    .sort((a, b) => a.validFrom - b.validFrom);
+  return { sensor: doc.sensor, description: doc.description ?? null, file, versions };
+}
+
+function toVersion(doc: ProfileDocument, v: VersionDocument): ProfileVersion {
+  const fields = {
+    sensor: doc.sensor,
+    validFrom: parseValidFrom(v.valid_from),
+    inputUnit: doc.input_unit,
+    unit: doc.unit,
+    params: toParams(v),
+    inputRange: toBounds(v.input_range ?? doc.input_range),
+    limits: toBounds(v.limits ?? doc.limits),
+  };
+  return { ...fields, certificate: v.certificate ?? null, notes: v.notes ?? null, identity: versionIdentity(fields) };
+}
+
+function toParams(v: VersionDocument): MethodParams {
+  switch (v.method) {
+    case 'linear':
+      return { method: 'linear', gain: v.gain, offset: v.offset };
+    case 'polynomial':
+      return { method: 'polynomial', coefficients: v.coefficients };
+    case 'table':
+      return { method: 'table', points: v.points, extrapolate: v.extrapolate ?? false };
+    case 'steinhart-hart':
+      return { method: 'steinhart-hart', a: v.a, b: v.b, c: v.c };
+    case 'callendar-van-dusen':
+      return { method: 'callendar-van-dusen', R0: v.R0, A: v.A, B: v.B, C: v.C };
+  }
+}
+
+function toBounds(bounds: { min?: number | undefined; max?: number | undefined } | undefined): Bounds | null {
+  if (bounds === undefined || (bounds.min === undefined && bounds.max === undefined)) return null;
+  return { ...(bounds.min === undefined ? {} : { min: bounds.min }), ...(bounds.max === undefined ? {} : { max: bounds.max }) };
+}
