@@ -34,3 +34,8 @@ export function selects(selector: unknown, key: Buffer | null): boolean {
   if (selector.sensors && !selector.sensors.includes(sensor)) return false;
   return ts >= selector.fromMs && (selector.toMs === null || ts < selector.toMs);
 }
+
+/** The same decision in the shape StreamsRuntime's `replay.selects` option takes. */
+export function selectsRecord(record: { key: Buffer | null }, selector: unknown): boolean {
+  return selects(selector, record.key);
+}

@@ -32,7 +32,12 @@ export async function readReplayState(location: StateLocation, timeoutMs = 30_00
   });
   const state = emptyReplayState();
   try {
-    const ends = await consumer.listOffsets({ topics: [stateTopic], isolationLevel: FetchIsolationLevels.READ_COMMITTED })
+    // The high watermark, not the last stable offset: a transaction whose commit has just
+    // returned may not have its marker on this partition yet (markers reach partitions one by
+    // one), and a reader that stopped at the old LSO would miss it, e.g. compute an epoch
+    // that is already taken. Reading read_committed up to the high watermark waits for every
+    // transaction written before the call to be decided.
+    const ends = await consumer.listOffsets({ topics: [stateTopic], isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED })
       .catch((error: unknown) => {
         throw new ReplayError('UNKNOWN_TOPIC', `replay-state topic "${stateTopic}" is missing (run bin/topics apply)`, { cause: error });
       });
@@ -52,12 +57,12 @@ export async function readReplayState(location: StateLocation, timeoutMs = 30_00
           } catch (error) {
             clearTimeout(timer);
             reject(error instanceof Error ? error : new ReplayError('STATE_CORRUPT', String(error)));
-            return;
           }
-          checkDone();
         });
         // The end offset counts transaction markers, which are never delivered as messages:
         // completion is judged by the stream's next fetch offset, which does move past them.
+        // Judged when the next fetch returns, before its records are pushed: the client sets
+        // the next fetch offset of a response before it delivers that response's records.
         const checkDone = (): void => {
           for (const partition of remaining) {
             const next = stream.offsetsToFetch.get(`${stateTopic}:${partition}`) ?? 0n;

@@ -7,7 +7,7 @@ import { CoreError } from '../errors.js';
 import type { Gate } from '../gate.js';
 import type { RuntimeMetrics } from '../metrics.js';
 import { noopMetrics } from '../metrics.js';
-import type { TaskFactory } from '../task.js';
+import type { SourceRecord, TaskFactory } from '../task.js';
 
 export const ProcessingGuarantees = ['exactly_once', 'at_least_once'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -58,6 +58,19 @@ export interface StreamsRuntimeOptions {
   /** Stop cleanly on SIGTERM and SIGINT. */
   handleSignals?: boolean;
   lagIntervalMs?: number;
+  /**
+   * Online replay (bin/replay): the runtime tails `stateTopic` (the replay-state topic) and
+   * applies each request for its group at a transaction boundary. Inside an applied window,
+   * records for which `selects(record, request.selector)` is false are skipped (their offsets
+   * still advance); without `selects` every record of the window is re-processed. Requires
+   * exactly_once. Without this option the runtime ignores replay requests.
+   */
+  replay?: ReplayOptions;
+}
+
+export interface ReplayOptions {
+  stateTopic: string;
+  selects?: (record: SourceRecord, selector: unknown) => boolean;
 }
 
 export interface ResolvedRuntimeOptions {
@@ -81,6 +94,7 @@ export interface ResolvedRuntimeOptions {
   shutdownTimeoutMs: number;
   handleSignals: boolean;
   lagIntervalMs: number;
+  replay: ReplayOptions | undefined;
 }
 
 export const silentLogger: RuntimeLogger = {
@@ -139,6 +153,7 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
   if (gate !== undefined && (typeof gate.admittedUpTo !== 'function' || typeof gate.changed !== 'function')) {
     throw invalid('gate', 'must implement admittedUpTo() and changed()');
   }
+  const replay = replayOption(options.replay, taskFactory, guarantee);
   if (options.partitionKey !== undefined && typeof options.partitionKey !== 'function') {
     throw invalid('partitionKey', 'must be a function (key: Buffer) => Buffer');
   }
@@ -164,7 +179,20 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     shutdownTimeoutMs: integer(options.shutdownTimeoutMs, 'shutdownTimeoutMs', 10_000, 100, 600_000),
     handleSignals: options.handleSignals ?? false,
     lagIntervalMs: integer(options.lagIntervalMs, 'lagIntervalMs', 5_000, 100, 3_600_000),
+    replay,
   };
+}
+
+function replayOption(replay: unknown, taskFactory: TaskFactory, guarantee: ProcessingGuarantee): ReplayOptions | undefined {
+  if (replay === undefined) return undefined;
+  if (typeof replay !== 'object' || replay === null) throw invalid('replay', 'must be an object { stateTopic, selects? }');
+  const candidate = replay as Partial<ReplayOptions>;
+  const stateTopic = identifier(candidate.stateTopic, 'replay.stateTopic');
+  if (taskFactory.sourceTopics.includes(stateTopic)) throw invalid('replay.stateTopic', `must not be one of the source topics (${stateTopic})`);
+  if (candidate.selects !== undefined && typeof candidate.selects !== 'function') throw invalid('replay.selects', 'must be a function (record, selector) => boolean');
+  // The applied mark and the rewound offset are only atomic inside a transaction.
+  if (guarantee !== 'exactly_once') throw invalid('replay', 'needs processingGuarantee exactly_once');
+  return { stateTopic, ...(candidate.selects ? { selects: candidate.selects } : {}) };
 }
 
 /**

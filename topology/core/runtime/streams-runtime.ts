@@ -19,6 +19,11 @@
 // the group completes the rebalance); if the group moved on first, TxnOffsetCommit fails with
 // a stale generation, the transaction is aborted, and the partitions are re-read from their
 // committed offsets. Every re-read goes through one seam, #rewind(), at a transaction boundary.
+//
+// Replay (option `replay`, see README.md): a request in the replay-state topic is applied at a
+// transaction boundary by writing the partition's applied mark and its rewound offset in the
+// same transaction, then re-reading from the committed offsets; the state is read to its end
+// after every (re)open, so a new owner never processes before it knows the marks.
 import { EventEmitter } from 'node:events';
 import { CoreError } from '../errors.js';
 import type { KalibraError } from '../errors.js';
@@ -28,7 +33,7 @@ import { classifyFailure, closeClient, describe, isKafkaError, transactionError 
 import { resolveOptions } from './options.js';
 import type { ResolvedRuntimeOptions, StreamsRuntimeOptions } from './options.js';
 import { RecordSource } from './record-source.js';
-import type { SourceStart } from './record-source.js';
+import type { RuntimeMessage, SourceStart } from './record-source.js';
 import { admitted, reportLag, waitForGate } from './flow-control.js';
 import { TaskDriver } from './task-driver.js';
 import { createRuntimeConsumer } from './runtime-consumer.js';
@@ -36,6 +41,11 @@ import type { RuntimeConsumer } from './runtime-consumer.js';
 import { createRuntimeProducer } from './runtime-producer.js';
 import type { RuntimeProducer } from './runtime-producer.js';
 import { onShutdownSignal } from './signals.js';
+import { appliedRecord, dueReplays, offsetCommitMarker, skippedByReplay } from './replay-boundary.js';
+import type { OwnedPartition } from './replay-boundary.js';
+import { ReplayStateTail } from './replay-state-tail.js';
+import { pendingFor } from '../replay/state.js';
+import type { SourceRecord } from '../task.js';
 import { TransactionBatch } from './transaction-batch.js';
 
 export const RuntimeStates = ['created', 'starting', 'running', 'rebalancing', 'stopped', 'failed'] as const;
@@ -78,6 +88,11 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   #gateAbort: AbortController | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
   #removeSignalHandlers: (() => void) | undefined;
+  /** Replay (option `replay`): the tailed state, and whether a boundary should look for pending requests. */
+  #replayTail: ReplayStateTail | undefined;
+  #replayDue = false;
+  /** `${topic}:${partition}` → next offset to process, for records taken since the source was last opened. */
+  readonly #positions = new Map<string, bigint>();
 
   constructor(options: StreamsRuntimeOptions) {
     super();
@@ -98,6 +113,23 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     if (this.#state !== 'created') throw new CoreError('STATE_INVALID', `start() called in state ${this.#state}`);
     const o = this.#options;
     this.#setState('starting');
+    if (o.replay !== undefined) {
+      // Before anything else: a missing state topic is a configuration error, said as such.
+      const tail = new ReplayStateTail(o, o.replay.stateTopic);
+      this.#replayTail = tail;
+      try {
+        await tail.start();
+      } catch (error) {
+        const failure = error instanceof CoreError ? error : new CoreError('CONFIG_INVALID', describe(error), { cause: error });
+        this.#fail(failure);
+        await this.#closeClients(true);
+        throw failure;
+      }
+      tail.onChange = () => {
+        this.#replayDue = true;
+        this.#source?.wakeUp();
+      };
+    }
     try {
       // Producer first: registering the transactional id aborts a crashed predecessor's
       // transaction, so reading committed offsets below does not wait for its timeout.
@@ -166,6 +198,12 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
       const source = this.#source!;
       try {
         if (source.failure !== undefined) throw asError(source.failure);
+        if (this.#replayTail?.failure !== undefined) {
+          // Processing on without a current replay state could skip records it must not.
+          await this.#abandonBatch('failed');
+          this.#fail(new CoreError('TRANSACTION_FAILED', `the replay-state reader failed: ${describe(this.#replayTail.failure)}`, { cause: this.#replayTail.failure, retryable: true }));
+          break;
+        }
         if (this.#rewindNeeded) {
           await this.#abandonBatch('rebalance');
           await this.#rewind({ mode: 'committed' });
@@ -175,6 +213,10 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
         if (now - lastPunctuation >= o.commitIntervalMs) {
           this.#driver!.punctuate(now, this.#batch);
           lastPunctuation = now;
+        }
+        if (this.#replayDue) {
+          await this.#applyReplay();
+          continue;
         }
         const batch = this.#batch;
         if (!batch.empty && (this.#commitSoon || batch.records >= o.commitMaxRecords || now - batch.startedAt >= o.commitIntervalMs)) {
@@ -194,7 +236,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
           else await this.#waitForGate();
           continue;
         }
-        this.#driver!.process(message, this.#batch);
+        this.#take(message);
       } catch (error) {
         await this.#recover(error);
       }
@@ -207,6 +249,85 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
         this.#options.metrics.transactionAborted('shutdown');
       }
     }
+  }
+
+  /** Processes a record, or only counts it when it lies in a replay window and is not selected. */
+  #take(message: RuntimeMessage): void {
+    const tail = this.#replayTail;
+    if (tail !== undefined) {
+      const record: SourceRecord = {
+        topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
+        key: message.key ?? null, value: message.value ?? null, headers: message.headers,
+      };
+      if (skippedByReplay(tail.state(message.topic), record, this.#options.replay?.selects)) this.#batch.track(message);
+      else this.#driver!.process(message, this.#batch);
+    } else {
+      this.#driver!.process(message, this.#batch);
+    }
+    this.#positions.set(`${message.topic}:${message.partition}`, message.offset + 1n);
+  }
+
+  /**
+   * The replay boundary: for each owned partition whose replay request is not applied yet, the
+   * applied mark goes into the open transaction together with the partition's committed
+   * offset set back to the replay's start; once that commits, the partitions are re-read from
+   * the committed offsets. One transaction, so a crash can never leave the mark without the
+   * offset or the offset without the mark.
+   */
+  async #applyReplay(): Promise<void> {
+    this.#replayDue = false;
+    const tail = this.#replayTail!;
+    const consumer = this.#consumer!;
+    // The common case (no request, or applied everywhere) costs no round trip.
+    const anyPending = this.#options.taskFactory.sourceTopics.some((topic) => {
+      const state = tail.state(topic);
+      return state.request?.partitions.some((target) => pendingFor(state, target.partition)) ?? false;
+    });
+    if (!anyPending) return;
+    const owned = await this.#ownedPartitions();
+    const due = dueReplays(this.#options.applicationId, (topic) => tail.state(topic), owned);
+    if (due.length === 0) return;
+    const batch = this.#batch;
+    const group = {
+      groupId: consumer.groupId, memberId: consumer.memberId,
+      generationId: this.#source!.generation, coordinatorId: consumer.coordinatorId,
+    };
+    for (const { applied, rewinds } of due) {
+      batch.touch();
+      batch.outputs.push(appliedRecord(this.#options.replay!.stateTopic, applied));
+      if (rewinds) {
+        batch.lastByPartition.set(`${applied.topic}:${applied.partition}`,
+          offsetCommitMarker(applied.topic, applied.partition, applied.fromOffset, group));
+      }
+    }
+    this.#options.logger.info('applying replay', {
+      epoch: due[0]!.applied.epoch,
+      partitions: due.map(({ applied, rewinds }) => `${applied.topic}/${applied.partition}: ${rewinds ? `${applied.resumeAt} -> ${applied.fromOffset}` : 'not reached yet'}`),
+    });
+    await this.#commit();
+    for (const { applied } of due) tail.fold(applied);
+    if (due.some((d) => d.rewinds)) await this.#rewind({ mode: 'committed' });
+  }
+
+  /** The partitions this instance owns now, with where each stands (its committed offset at a boundary). */
+  async #ownedPartitions(): Promise<OwnedPartition[]> {
+    const owned: OwnedPartition[] = [];
+    const unknown = new Map<string, number[]>();
+    for (const { topic, partitions } of this.#consumer!.assignments ?? []) {
+      for (const partition of partitions) {
+        const position = this.#positions.get(`${topic}:${partition}`);
+        owned.push({ topic, partition, position });
+        if (position === undefined) unknown.set(topic, [...(unknown.get(topic) ?? []), partition]);
+      }
+    }
+    if (unknown.size === 0) return owned;
+    // Nothing taken from these since the source opened: they stand at their committed offsets.
+    const committed = await this.#consumer!.listCommittedOffsets({ topics: [...unknown].map(([topic, partitions]) => ({ topic, partitions })) });
+    return owned.map((p) => {
+      if (p.position !== undefined) return p;
+      const offset = committed.get(p.topic)?.[p.partition];
+      return { ...p, position: offset !== undefined && offset >= 0n ? offset : undefined };
+    });
   }
 
   async #commit(): Promise<void> {
@@ -254,7 +375,14 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
   async #openSource(start: SourceStart): Promise<void> {
     this.#opening = true;
     try {
+      this.#positions.clear();
       await this.#source!.open(start);
+      // A new owner must know the replay state before it processes anything: the previous
+      // owner's last applied mark is committed with the offsets the source has just read.
+      if (this.#replayTail !== undefined) {
+        await this.#replayTail.catchUp(this.#options.transactionTimeoutMs * 2 + 10_000);
+        this.#replayDue = true;
+      }
     } finally {
       this.#opening = false;
     }
@@ -365,6 +493,7 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     const consumer = this.#consumer;
     const producer = this.#producer;
     await source?.close();
+    await this.#replayTail?.close();
     // Closing the consumer leaves the group, so the partitions move without a session timeout.
     await closeClient(consumer, force);
     await closeClient(producer, force);
