@@ -4,24 +4,11 @@
 import { createInterface } from 'node:readline/promises';
 import { Admin } from '@platformatic/kafka';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { defineOptions } from '../topology/core/ops/config/option.js';
 import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.js';
 import { runReplayCommand } from '../topology/core/replay/replay-command.js';
 import { replaySelector } from '../topology/calibration/replay-selector.js';
-import { topicOptions } from '../topology/calibration/topic-options.js';
+import { replayCommandOptions as declarations } from '../topology/calibration/replay-command-options.js';
 
-const group = 'Replay';
-const options = defineOptions({
-  from: { flag: 'from', type: 'string', placeholder: 'time', group, description: 'Re-read raw readings from this time: ISO-8601, epoch ms, or relative (30m, 2h, 7d).' },
-  to: { flag: 'to', type: 'string', placeholder: 'time', group, description: 'Stop the replay window here (default: the end of the log now).' },
-  sensor: { flag: 'sensor', type: 'list', default: [], placeholder: 'id', group, description: 'Re-emit only this sensor\'s readings (repeatable); the rest of the window is skipped without output.' },
-  groupId: { env: 'KALIBRA_GROUP_ID', flag: 'group', type: 'string', default: 'kalibra-calibrator', placeholder: 'group', group, description: 'The calibrator\'s consumer group.' },
-  dryRun: { flag: 'dry-run', type: 'bool', default: false, group, description: 'Print the per-partition plan and record counts; change nothing.' },
-  yes: { flag: 'yes', type: 'bool', default: false, group, description: 'Start without asking (required when stdin is not a terminal).' },
-  watch: { flag: 'watch', type: 'bool', default: false, group, description: 'Only follow the group\'s latest replay until it is done.' },
-});
-const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, topicReplayState: topicOptions.topicReplayState, ...options };
 
 const { values, positionals } = loadConfigOrExit(declarations, {
   usage: 'bin/replay --from <time> [--to <time>] [--sensor <id> ...] [--group <group>] [--dry-run] [--yes] | bin/replay --watch [--group <group>]',

@@ -10,6 +10,7 @@ import { StreamsRuntime } from '../core/runtime/streams-runtime.js';
 import type { calibratorCommandOptions } from './calibrator-options.js';
 import { buildCalibrationTopology, outputPartitionKey } from './calibration-topology.js';
 import { profileReloadReporter } from './profile-reload-reporting.js';
+import { selectsRecord } from './replay-selector.js';
 import { watchProfiles } from './profile-watcher.js';
 
 export type CalibratorConfig = ConfigValues<typeof calibratorCommandOptions>;
@@ -67,6 +68,8 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
     dlqTopic: config.topicDlq,
     gate,
     partitionKey: outputPartitionKey(config.outputFormat),
+    // bin/replay's requests: applied at a transaction boundary, the selector decided by key.
+    replay: { stateTopic: config.topicReplayState, selects: selectsRecord },
     metrics: ops.runtimeMetrics,
     logger,
   });

@@ -45,6 +45,7 @@ describe('the Kafka Connect JDBC sink and the TypeScript sink', () => {
     const raw = `${id}.raw`, kalibra = `${id}.calibrated`, connectJson = `${id}.calibrated-connect`, dlq = `${id}.dlq`;
     await createTopics([raw, kalibra, connectJson, dlq], { partitions: 3 });
     await createTopics([`${connectJson}.connect-dlq`]);
+    await createTopics([`${id}.replay-state`], { configs: { 'cleanup.policy': 'compact' } });
 
     // Ten minutes of the demo fleet (readings, duplicates, malformed messages), produced like bin/simulate does.
     const from = Date.parse('2026-11-29T00:00:00Z');
@@ -67,7 +68,7 @@ describe('the Kafka Connect JDBC sink and the TypeScript sink', () => {
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     });
 
-    const common = { KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_DLQ: dlq };
+    const common = { KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: `${id}.replay-state` };
     spawnCalibrator({ ...common, KALIBRA_TOPIC_CALIBRATED: kalibra, KALIBRA_GROUP_ID: `${id}-kalibra`, KALIBRA_INSTANCE_ID: `${id}-a` });
     spawnCalibrator({ ...common, KALIBRA_TOPIC_CALIBRATED: connectJson, KALIBRA_GROUP_ID: `${id}-connect`, KALIBRA_INSTANCE_ID: `${id}-b`, KALIBRA_OUTPUT_FORMAT: 'connect-json' });
     spawnSink(['--mapping', 'calibrated'], {

@@ -61,6 +61,8 @@ describe('bin/calibrator as a process', () => {
     const calibrated = uniqueName('proc-calibrated');
     const dlq = uniqueName('proc-dlq');
     await createTopics([raw, calibrated, dlq]);
+    const state = uniqueName('proc-replay-state');
+    await createTopics([state], { configs: { 'cleanup.policy': 'compact' } });
     const profiles = tempDir('kalibra-profiles');
     writeAtomically(profiles, `${SENSOR}.yaml`, profileYaml(profile(0.5)));
     const groupId = uniqueName('proc-calibrator');
@@ -76,7 +78,7 @@ describe('bin/calibrator as a process', () => {
     await send(bad.map((b) => ({ topic: raw, partition: 0, ...(b.key === null ? {} : { key: Buffer.from(b.key) }), value: b.value })));
 
     const calibrator = spawnBin('calibrator', ['--no-gate'], {
-      KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_GROUP_ID: groupId,
+      KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: state, KALIBRA_GROUP_ID: groupId,
       KALIBRA_INSTANCE_ID: uniqueName('proc'), KALIBRA_PROFILES_DIR: profiles,
     });
     await started(calibrator, 'the calibrator');

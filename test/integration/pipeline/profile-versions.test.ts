@@ -47,6 +47,8 @@ describe('calibration across profile versions through bin/calibrator', () => {
     const dlq = uniqueName('versions-dlq');
     await createTopics([raw, calibrated], { partitions: PARTITIONS, configs: { 'cleanup.policy': 'compact' } });
     await createTopics([dlq]);
+    const state = uniqueName('versions-replay-state');
+    await createTopics([state], { configs: { 'cleanup.policy': 'compact' } });
     const profiles = tempDir('kalibra-versions');
     const sensors = fleet();
     for (const profile of sensors) writeAtomically(profiles, `${profile.sensor}.yaml`, profileYaml(profile));
@@ -60,7 +62,7 @@ describe('calibration across profile versions through bin/calibrator', () => {
 
     // The gate is off (KALIBRA_GATE=false): this test is about values, the gate has its own.
     const calibrator = spawnBin('calibrator', [], {
-      KALIBRA_GATE: 'false', KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq,
+      KALIBRA_GATE: 'false', KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: state,
       KALIBRA_GROUP_ID: uniqueName('versions'), KALIBRA_INSTANCE_ID: uniqueName('versions'), KALIBRA_PROFILES_DIR: profiles,
     });
     await started(calibrator, 'the calibrator');

@@ -24,11 +24,13 @@ async function pipeline(): Promise<{ env: Record<string, string>; schema: string
   const dlq = uniqueName('gate-dlq');
   await createTopics([raw, calibrated], { partitions: PARTITIONS, configs: { 'cleanup.policy': 'compact' } });
   await createTopics([dlq]);
+  const state = uniqueName('gate-replay-state');
+  await createTopics([state], { configs: { 'cleanup.policy': 'compact' } });
   const schema = sinkSchema();
   return {
     raw, calibrated, schema,
     env: {
-      KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq,
+      KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: state,
       KALIBRA_SINK_SCHEMA: schema, KALIBRA_GATE_SCHEMA: schema, KALIBRA_SINK_SESSION_TIMEOUT: '6000',
     },
   };
