@@ -24,6 +24,8 @@ export interface SentReading {
   ts: number;
   raw: number;
   kind: 'history' | 'live';
+  /** A probe sent before the edit was in force, and calibrated by the old profile. */
+  calibratedOld?: boolean;
 }
 
 export const keyOf = (sensor: string, ts: number): string => `${sensor}|${ts}`;
@@ -177,8 +179,10 @@ export async function waitForEditedProfiles(p: Pipeline, calibratedRecords: Coll
       const byKey = new Map(calibratedRecords.map((r) => [r.key, r]));
       const got = probes.map((probe) => byKey.get(keyOf(probe.sensor, probe.ts)));
       if (got.some((r) => r === undefined)) return false;
-      return got.every((r, i) => (JSON.parse(r!.value!) as { profile: string }).profile === expectedIdentity(p.profile(probes[i]!.sensor, true), p.profile(probes[i]!.sensor, true).versions[1]!))
-        ? true : 'old';
+      const edited = got.map((r, i) => (JSON.parse(r!.value!) as { profile: string }).profile
+        === expectedIdentity(p.profile(probes[i]!.sensor, true), p.profile(probes[i]!.sensor, true).versions[1]!));
+      probes.forEach((probe, i) => { if (!edited[i]) probe.calibratedOld = true; });
+      return edited.every(Boolean) ? true : 'old';
     }, { timeoutMs: 30_000, message: 'the probes to be calibrated' }) === true;
   }, { timeoutMs: 60_000, intervalMs: 200, message: 'a live reading of every sensor with the edited profile' });
 }
@@ -270,7 +274,7 @@ export function verdict(p: Pipeline, rows: Map<string, CalibratedRow>, snapshot:
     else if (reading.ts >= fromMs) counts.after++;
     else counts.before++;
     // Live readings after the edit and every replayed one: the edited profile. The rest: the old.
-    const want = expectedReading(p.profile(reading.sensor, replayed || reading.kind === 'live'), reading.ts, reading.raw);
+    const want = expectedReading(p.profile(reading.sensor, replayed || (reading.kind === 'live' && reading.calibratedOld !== true)), reading.ts, reading.raw);
     const valueOk = want.value !== null && row.value !== null && Math.abs(row.value - want.value) <= 1e-9 * Math.max(1, Math.abs(want.value));
     if (!valueOk || row.profile !== want.profile || row.status !== want.status || row.rawValue !== reading.raw) {
       problems.push(`${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(row)}`);
