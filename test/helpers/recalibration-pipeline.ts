@@ -297,19 +297,23 @@ export function verdict(p: Pipeline, rows: Map<string, CalibratedRow>, snapshot:
  * when its partition applied the replay).
  */
 export function topicProblems(p: Pipeline, calibrated: CollectedRecord[], rawRecords: CollectedRecord[], to: Map<number, number>,
-  fromMs: number, selected: (sensor: string) => boolean = () => true): string[] {
+  fromMs: number, selected: (sensor: string) => boolean = () => true): { problems: string[]; liveInWindow: number; liveAfterWindow: number } {
   const emitted = new Map<string, number>();
   for (const r of calibrated) emitted.set(r.key, (emitted.get(r.key) ?? 0) + 1);
   const rawOffset = new Map(rawRecords.map((r) => [r.key, r]));
   const problems: string[] = [];
+  let liveInWindow = 0;
+  let liveAfterWindow = 0;
   for (const [key, reading] of p.sent) {
     const position = rawOffset.get(key);
     if (position === undefined) { problems.push(`${key}: not on the raw topic`); continue; }
     const inWindow = reading.ts >= fromMs && selected(reading.sensor) && Number(position.offset) < (to.get(position.partition) ?? 0);
     const times = emitted.get(key) ?? 0;
+    if (reading.kind === 'live' && inWindow) liveInWindow++;
+    else if (reading.kind === 'live') liveAfterWindow++;
     const ok = !inWindow ? times === 1 : reading.kind === 'history' ? times === 2 : times === 1 || times === 2;
     if (!ok) problems.push(`${key} (${reading.kind}, ${inWindow ? 'in' : 'outside'} the window): emitted ${times} times`);
   }
   for (const key of emitted.keys()) if (!p.sent.has(key)) problems.push(`${key}: emitted for no reading sent`);
-  return problems.slice(0, 20);
+  return { problems: problems.slice(0, 20), liveInWindow, liveAfterWindow };
 }

@@ -45,8 +45,8 @@ describe('recalibrating one sensor through the whole pipeline', () => {
     const recalibrated = [...rows].filter(([key, row]) => snapshot.get(key)?.calibratedAt !== row.calibratedAt).map(([key]) => key);
     expect(recalibrated.filter((key) => !key.startsWith(`${chosen}|`))).toEqual([]);
     expect(recalibrated.filter((key) => p.sent.get(key)?.kind === 'history')).toHaveLength(PER_SENSOR / 2);
-    const topicCheck = (): string[] => topicProblems(p, calibratedReader.records, rawReader.records, plannedTo(replay.output()), fromMs, selected);
-    await waitFor(() => topicCheck().length === 0, { timeoutMs: 30_000, message: 'the calibrated topic read back' }).catch(() => undefined);
-    expect(topicCheck()).toEqual([]);
+    const topicCheck = (): ReturnType<typeof topicProblems> => topicProblems(p, calibratedReader.records, rawReader.records, plannedTo(replay.output()), fromMs, selected);
+    await waitFor(() => topicCheck().problems.length === 0, { timeoutMs: 30_000, message: 'the calibrated topic read back' }).catch(() => undefined);
+    expect(topicCheck().problems).toEqual([]);
   }, 150_000);
 });
