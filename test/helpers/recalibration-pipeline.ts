@@ -9,8 +9,8 @@ import { onTestFinished } from 'vitest';
 import { javaPartition } from '../../topology/core/partitioning.js';
 import { expectedIdentity, expectedReading, profileYaml, writeAtomically } from './pipeline-expected.js';
 import type { TestProfile } from './pipeline-expected.js';
-import { spawnBin, started, tempDir } from './pipeline-processes.js';
-import type { CollectedRecord, PipelineProcess } from './pipeline-processes.js';
+import { readCommitted, spawnBin, started, tempDir } from './pipeline-processes.js';
+import type { CollectedRecord, PipelineProcess, TopicReader } from './pipeline-processes.js';
 import type { FetchIsolationLevelValue } from '@platformatic/kafka';
 import { sinkSchema, storedOffsets } from './sink-fixtures.js';
 import { brokers, createTopics, uniqueName, waitFor } from './stack.js';
@@ -316,4 +316,32 @@ export function topicProblems(p: Pipeline, calibrated: CollectedRecord[], rawRec
   }
   for (const key of emitted.keys()) if (!p.sent.has(key)) problems.push(`${key}: emitted for no reading sent`);
   return { problems: problems.slice(0, 20), liveInWindow, liveAfterWindow };
+}
+
+export interface EditedHistory {
+  /** Reading time of the first history reading. */
+  base: number;
+  calibratedReader: TopicReader;
+  calibrator: PipelineProcess;
+  /** Calibrated rows after the profile edit, before any replay. */
+  snapshot: Map<string, CalibratedRow>;
+}
+
+/**
+ * The start every recalibration test shares: history sent and calibrated (3 h ago, 1 s apart),
+ * every profile edited and seen in force, everything in flight written, then a snapshot.
+ */
+export async function calibratedHistoryWithEditedProfiles(p: Pipeline, client: pg.ClientBase, options:
+{ sensors: number; perSensor: number; calibratorInstance: string; timeoutMs: number }): Promise<EditedHistory> {
+  const base = Date.now() - 3 * 3_600_000;
+  await produceHistory(p, base, options.perSensor);
+  const calibratedReader = await readCommitted(p.calibrated);
+  const { calibrator } = await startPipeline(p, options.calibratorInstance);
+  const expected = options.sensors * options.perSensor;
+  await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === expected,
+    { timeoutMs: options.timeoutMs, intervalMs: 500, message: `${expected} calibrated rows` });
+  p.editProfiles();
+  await waitForEditedProfiles(p, calibratedReader.records);
+  await settled(p, client);
+  return { base, calibratedReader, calibrator, snapshot: await calibratedRows(client, p.schema) };
 }

@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricValue, opsPort, readCommitted, started } from '../../helpers/pipeline-processes.js';
 import {
-  calibratedCount, calibratedRows, keepSending, plannedTo, produceHistory, recalibrationPipeline, settled, startPipeline,
-  topicProblems, verdict, waitForEditedProfiles,
+  calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
 } from '../../helpers/recalibration-pipeline.js';
 import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
 
@@ -17,18 +16,10 @@ describe('a calibrator killed during an online replay', () => {
   it('restarted with the same instance id, finishes the replay exactly once: bin/replay exits 0 and every row is as after an uninterrupted replay', async () => {
     const p = await recalibrationPipeline('rc-kill', SENSORS);
     const client = await pgClient();
-    const base = Date.now() - 3 * 3_600_000;
-    await produceHistory(p, base, PER_SENSOR);
-    const calibratedReader = await readCommitted(p.calibrated);
     const instance = uniqueName('rc-kill');
-    const { calibrator } = await startPipeline(p, instance);
-    await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === SENSORS * PER_SENSOR,
-      { timeoutMs: 120_000, intervalMs: 500, message: `${SENSORS * PER_SENSOR} calibrated rows` });
-
-    p.editProfiles();
-    await waitForEditedProfiles(p, calibratedReader.records);
-    await settled(p, client);
-    const snapshot = await calibratedRows(client, p.schema);
+    const { base, calibratedReader, calibrator, snapshot } = await calibratedHistoryWithEditedProfiles(p, client, {
+      sensors: SENSORS, perSensor: PER_SENSOR, calibratorInstance: instance, timeoutMs: 120_000,
+    });
     const port = await opsPort(calibrator);
     const before = await metricValue(port, 'kalibra_records_out_total');
 

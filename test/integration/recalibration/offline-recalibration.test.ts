@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitWithin, groupMembers, readCommitted, started } from '../../helpers/pipeline-processes.js';
 import {
-  calibratedCount, calibratedRows, keepSending, plannedTo, produceHistory, recalibrationPipeline, settled, startPipeline,
-  topicProblems, verdict, waitForEditedProfiles,
+  calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
 } from '../../helpers/recalibration-pipeline.js';
 import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
 
@@ -17,18 +16,10 @@ describe('recalibrating history offline through the whole pipeline', () => {
   it('with the calibrator stopped, resets the group, waits for a calibrator, and ends with every row from T recalibrated and the rest untouched', async () => {
     const p = await recalibrationPipeline('rc-offline', SENSORS);
     const client = await pgClient();
-    const base = Date.now() - 3 * 3_600_000;
-    await produceHistory(p, base, PER_SENSOR);
-    const calibratedReader = await readCommitted(p.calibrated);
     const instance = uniqueName('rc-offline');
-    const { calibrator } = await startPipeline(p, instance);
-    await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === SENSORS * PER_SENSOR,
-      { timeoutMs: 90_000, intervalMs: 500, message: `${SENSORS * PER_SENSOR} calibrated rows` });
-
-    p.editProfiles();
-    await waitForEditedProfiles(p, calibratedReader.records);
-    await settled(p, client);
-    const snapshot = await calibratedRows(client, p.schema);
+    const { base, calibratedReader, calibrator, snapshot } = await calibratedHistoryWithEditedProfiles(p, client, {
+      sensors: SENSORS, perSensor: PER_SENSOR, calibratorInstance: instance, timeoutMs: 90_000,
+    });
 
     const live = keepSending(p);
     calibrator.child.kill('SIGTERM');

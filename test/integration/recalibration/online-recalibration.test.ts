@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCommitted } from '../../helpers/pipeline-processes.js';
 import {
-  calibratedCount, calibratedRows, keepSending, plannedTo, produceHistory, recalibrationPipeline, settled, startPipeline,
-  topicProblems, verdict, waitForEditedProfiles,
+  calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
 } from '../../helpers/recalibration-pipeline.js';
 import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
 
@@ -17,17 +16,9 @@ describe('recalibrating history online through the whole pipeline', () => {
   it('rewrites every row from T with the edited profile while the calibrator runs and live readings arrive; rows before T stay as they were', async () => {
     const p = await recalibrationPipeline('rc-online', SENSORS);
     const client = await pgClient();
-    const base = Date.now() - 3 * 3_600_000;
-    await produceHistory(p, base, PER_SENSOR);
-    const calibratedReader = await readCommitted(p.calibrated);
-    await startPipeline(p, uniqueName('rc-online'));
-    await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === SENSORS * PER_SENSOR,
-      { timeoutMs: 120_000, intervalMs: 500, message: `${SENSORS * PER_SENSOR} calibrated rows` });
-
-    p.editProfiles();
-    await waitForEditedProfiles(p, calibratedReader.records);
-    await settled(p, client);
-    const snapshot = await calibratedRows(client, p.schema);
+    const { base, calibratedReader, snapshot } = await calibratedHistoryWithEditedProfiles(p, client, {
+      sensors: SENSORS, perSensor: PER_SENSOR, calibratorInstance: uniqueName('rc-online'), timeoutMs: 120_000,
+    });
 
     const fromMs = base + (PER_SENSOR / 2) * 1000;
     const live = keepSending(p);

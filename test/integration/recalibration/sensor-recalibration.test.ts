@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCommitted } from '../../helpers/pipeline-processes.js';
 import {
-  calibratedCount, calibratedRows, plannedTo, produceHistory, recalibrationPipeline, sensorName, settled, startPipeline,
-  topicProblems, verdict, waitForEditedProfiles,
+  calibratedHistoryWithEditedProfiles, calibratedRows, plannedTo, recalibrationPipeline, sensorName, settled, topicProblems, verdict,
 } from '../../helpers/recalibration-pipeline.js';
 import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
 
@@ -16,17 +15,9 @@ describe('recalibrating one sensor through the whole pipeline', () => {
   it('with --sensor rewrites only that sensor\'s rows from T; every other row keeps its value, identity and calibrated_at', async () => {
     const p = await recalibrationPipeline('rc-sensor', SENSORS);
     const client = await pgClient();
-    const base = Date.now() - 3 * 3_600_000;
-    await produceHistory(p, base, PER_SENSOR);
-    const calibratedReader = await readCommitted(p.calibrated);
-    await startPipeline(p, uniqueName('rc-sensor'));
-    await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === SENSORS * PER_SENSOR,
-      { timeoutMs: 90_000, intervalMs: 500, message: `${SENSORS * PER_SENSOR} calibrated rows` });
-
-    p.editProfiles();
-    await waitForEditedProfiles(p, calibratedReader.records);
-    await settled(p, client);
-    const snapshot = await calibratedRows(client, p.schema);
+    const { base, calibratedReader, snapshot } = await calibratedHistoryWithEditedProfiles(p, client, {
+      sensors: SENSORS, perSensor: PER_SENSOR, calibratorInstance: uniqueName('rc-sensor'), timeoutMs: 90_000,
+    });
 
     const chosen = sensorName(3);
     const selected = (sensor: string): boolean => sensor === chosen;
