@@ -1,13 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { brokers } from '../../helpers/stack.js';
-import { ourProcesses } from '../global-setup.js';
+import { ourProcesses, portOpen } from '../global-setup.js';
 
 const run = promisify(execFile);
 const devStack = join(process.cwd(), 'bin', 'dev-stack');
@@ -80,7 +79,7 @@ describe('bin/dev-stack', () => {
 
     await run(devStack, ['down'], { env, timeout: 60_000 });
     expect(ourProcesses(devDir)).toEqual([]);
-    expect(await portAnswers(pgPort)).toBe(false);
+    expect(await portOpen(pgPort)).toBe(false);
 
     // A second `up` reuses the initialised data directory.
     const restarted = await run(devStack, ['up'], { env, timeout: 180_000 });
@@ -105,7 +104,7 @@ describe('bin/dev-stack', () => {
 
     await run(devStack, ['down'], { env, timeout: 60_000 });
     expect(ourProcesses(devDir)).toEqual([]);
-    expect(await portAnswers(pgPort)).toBe(false);
+    expect(await portOpen(pgPort)).toBe(false);
   });
 
   it('starts the stopped Debian cluster of its port, and stops it again on down', async () => {
@@ -166,12 +165,4 @@ async function serverVersion(url: string): Promise<string> {
     version = row?.version ?? '';
   });
   return version;
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
 }
