@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 import pg from 'pg';
-import { machineLine, writeSection } from './results.js';
-import { rawMapping } from '../connectors/postgres/mappings/raw.js';
-import type { Row } from '../connectors/postgres/mappings/mapping.js';
-import { migrate } from '../connectors/postgres/migrate.js';
-import { upsertRows } from '../connectors/postgres/row-writers.js';
-import type { WriteMethod } from '../connectors/postgres/row-writers.js';
-import { PostgresSink } from '../connectors/postgres/sink-runtime.js';
+import { machineLine, writeSection } from './results.ts';
+import { rawMapping } from '../connectors/postgres/mappings/raw.ts';
+import type { Row } from '../connectors/postgres/mappings/mapping.ts';
+import { migrate } from '../connectors/postgres/migrate.ts';
+import { upsertRows } from '../connectors/postgres/row-writers.ts';
+import type { WriteMethod } from '../connectors/postgres/row-writers.ts';
+import { PostgresSink } from '../connectors/postgres/sink-runtime.ts';
 
 const BATCH = 5_000;
 const BATCHES = 10;

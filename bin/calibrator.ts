@@ -1,10 +1,10 @@
 // bin/calibrator: readings.raw → calibrate with the profile version in force → readings.calibrated,
 // exactly once, gated on the raw sink having saved each reading. Thin: parse, wire the Postgres
 // gate into the calibrator, run until SIGTERM/SIGINT.
-import { PostgresGate } from '../connectors/postgres/gate.js';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { calibratorCommandOptions } from '../topology/calibration/calibrator-options.js';
-import { runCalibrator } from '../topology/calibration/run-calibrator.js';
+import { PostgresGate } from '../connectors/postgres/gate.ts';
+import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { calibratorCommandOptions } from '../topology/calibration/calibrator-options.ts';
+import { runCalibrator } from '../topology/calibration/run-calibrator.ts';
 
 const config = loadConfigOrExit(calibratorCommandOptions, {
   usage: 'bin/calibrator [options]',

@@ -2,13 +2,13 @@
 // --headless for a fixed --duration. Thin: parse, run topology/calibration/demo, print.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isKalibraError } from '../topology/core/errors.js';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { parseTimeSpec } from '../topology/core/replay/time-spec.js';
-import { demoCommandOptions } from '../topology/calibration/demo/demo-options.js';
-import { recalibrationHint } from '../topology/calibration/demo/recalibration-hint.js';
-import { runDemo } from '../topology/calibration/demo/run-demo.js';
+import { isKalibraError } from '../topology/core/errors.ts';
+import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
+import { demoCommandOptions } from '../topology/calibration/demo/demo-options.ts';
+import { recalibrationHint } from '../topology/calibration/demo/recalibration-hint.ts';
+import { runDemo } from '../topology/calibration/demo/run-demo.ts';
 
 const { values } = loadConfigOrExit(demoCommandOptions, {
   usage: 'bin/demo [options]   (npm run demo -- [options])',

@@ -3,11 +3,11 @@
 // runReplayCommand from topology/core/replay. Never takes a secret as a flag.
 import { createInterface } from 'node:readline/promises';
 import { Admin } from '@platformatic/kafka';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { runReplayCommand } from '../topology/core/replay/replay-command.js';
-import { replaySelector } from '../topology/calibration/replay-selector.js';
-import { replayCommandOptions as declarations } from '../topology/calibration/replay-command-options.js';
+import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { runReplayCommand } from '../topology/core/replay/replay-command.ts';
+import { replaySelector } from '../topology/calibration/replay-selector.ts';
+import { replayCommandOptions as declarations } from '../topology/calibration/replay-command-options.ts';
 
 
 const { values, positionals } = loadConfigOrExit(declarations, {

@@ -1,13 +1,13 @@
 // bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.js';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { parseTimeSpec } from '../topology/core/replay/time-spec.js';
-import { isKalibraError } from '../topology/core/errors.js';
-import { fleet } from '../topology/calibration/simulator/sensor-models.js';
-import { runSimulator } from '../topology/calibration/simulator/run-simulator.js';
-import { simulatorOptions } from '../topology/calibration/simulator/simulator-options.js';
-import { topicOptions } from '../topology/calibration/topic-options.js';
+import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.ts';
+import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
+import { isKalibraError } from '../topology/core/errors.ts';
+import { fleet } from '../topology/calibration/simulator/sensor-models.ts';
+import { runSimulator } from '../topology/calibration/simulator/run-simulator.ts';
+import { simulatorOptions } from '../topology/calibration/simulator/simulator-options.ts';
+import { topicOptions } from '../topology/calibration/topic-options.ts';
 
 const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...simulatorOptions };
 const { values } = loadConfigOrExit(declarations, {

@@ -2,12 +2,12 @@
 // (topology/calibration/topics.ts). Thin: parses flags and environment, calls applyTopics,
 // prints one line per topic finding. Never takes a secret as a flag.
 import { Admin } from '@platformatic/kafka';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.js';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.js';
-import { topicNames } from '../topology/calibration/topic-options.js';
-import { topicsCommandOptions } from '../topology/calibration/topics-command-options.js';
-import { desiredTopics } from '../topology/calibration/topics.js';
-import { applyTopics, formatTopicsReport } from '../topology/calibration/topics-apply.js';
+import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { topicNames } from '../topology/calibration/topic-options.ts';
+import { topicsCommandOptions } from '../topology/calibration/topics-command-options.ts';
+import { desiredTopics } from '../topology/calibration/topics.ts';
+import { applyTopics, formatTopicsReport } from '../topology/calibration/topics-apply.ts';
 
 function fail(message: string): never {
   process.stderr.write(`bin/topics: ${message}\n`);

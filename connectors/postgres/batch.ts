@@ -2,10 +2,10 @@
 // upsert, the keys to delete, the records to dead-letter, and the next offset per
 // partition. Pure. Within a batch the last record per (sensor_id, ts) wins in offset order,
 // so one upsert statement never touches a row twice and a tombstone after a value deletes.
-import type { SourceRecord } from '../../topology/core/task.js';
-import { SinkError } from './errors.js';
-import { parseReadingKey } from './mappings/fields.js';
-import type { Mapping, Row } from './mappings/mapping.js';
+import type { SourceRecord } from '../../topology/core/task.ts';
+import { SinkError } from './errors.ts';
+import { parseReadingKey } from './mappings/fields.ts';
+import type { Mapping, Row } from './mappings/mapping.ts';
 
 export interface DeadLetter {
   readonly record: SourceRecord;

@@ -3,12 +3,12 @@
 // delete tombstoned keys, queue the NOTIFY, hand the dead letters to Kafka, commit. Either
 // all of it is visible or none of it is; a lost compare-and-set rolls everything back.
 import type pg from 'pg';
-import type { WriteBatch, DeadLetter } from './batch.js';
-import type { Mapping } from './mappings/mapping.js';
-import { compareAndSetOffset, notifyOffsets } from './offsets-store.js';
-import type { OffsetsKey } from './offsets-store.js';
-import { deleteKeys, upsertRows } from './row-writers.js';
-import type { WriteMethod } from './row-writers.js';
+import type { WriteBatch, DeadLetter } from './batch.ts';
+import type { Mapping } from './mappings/mapping.ts';
+import { compareAndSetOffset, notifyOffsets } from './offsets-store.ts';
+import type { OffsetsKey } from './offsets-store.ts';
+import { deleteKeys, upsertRows } from './row-writers.ts';
+import type { WriteMethod } from './row-writers.ts';
 
 export interface CommitBatchOptions {
   key: OffsetsKey;

@@ -3,10 +3,10 @@
 // or the sink stops. Each attempt is a fresh transaction on a fresh checkout, so a retry is
 // always safe. Never retries a lost compare-and-set or an edited migration: those are answers.
 import pg from 'pg';
-import { backoffDelay, sleep } from './backoff.js';
-import { SinkError } from './errors.js';
-import type { SinkLogger } from './sink-log.js';
-import type { SinkMetrics } from './sink-metrics.js';
+import { backoffDelay, sleep } from './backoff.ts';
+import { SinkError } from './errors.ts';
+import type { SinkLogger } from './sink-log.ts';
+import type { SinkMetrics } from './sink-metrics.ts';
 
 export class DatabaseRunner {
   readonly #pool: pg.Pool;

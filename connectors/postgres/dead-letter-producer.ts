@@ -4,10 +4,10 @@
 // ack and COMMIT the batch is redone and the entry sent again: consumers of the DLQ can
 // drop such duplicates by (kalibra.source.topic, partition, offset, kalibra.sink.connector).
 import { ProduceAcks, Producer } from '@platformatic/kafka';
-import type { KafkaConnectionOptions } from '../../topology/core/ops/index.js';
-import { deadLetterRecord } from '../../topology/core/dead-letter.js';
-import type { DeadLetter } from './batch.js';
-import { SinkError } from './errors.js';
+import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { deadLetterRecord } from '../../topology/core/dead-letter.ts';
+import type { DeadLetter } from './batch.ts';
+import { SinkError } from './errors.ts';
 
 /** Added to every DLQ record the sink writes, so the calibrator's entries for the same record can be told apart. */
 export const SINK_CONNECTOR_HEADER = 'kalibra.sink.connector';

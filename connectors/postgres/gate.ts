@@ -4,13 +4,13 @@
 // sent while it was disconnected are lost. Admitted offsets only move forward; the gate
 // never writes to the database.
 import pg from 'pg';
-import type { Gate } from '../../topology/core/gate.js';
-import { checkIdentifier } from './identifiers.js';
-import { OFFSETS_CHANNEL, readOffsetsSql } from './sql.js';
-import type { OffsetNotification } from './sql.js';
-import { silentLogger } from './sink-log.js';
-import type { SinkLogger } from './sink-log.js';
-import { SinkError } from './errors.js';
+import type { Gate } from '../../topology/core/gate.ts';
+import { checkIdentifier } from './identifiers.ts';
+import { OFFSETS_CHANNEL, readOffsetsSql } from './sql.ts';
+import type { OffsetNotification } from './sql.ts';
+import { silentLogger } from './sink-log.ts';
+import type { SinkLogger } from './sink-log.ts';
+import { SinkError } from './errors.ts';
 
 export interface PostgresGateOptions {
   databaseUrl: string;

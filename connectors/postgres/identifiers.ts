@@ -1,7 +1,7 @@
 // Names that end up inside SQL text (the schema, temp tables) and cannot be bound as
 // parameters. They are validated against a strict pattern once, at construction, so no
 // caller-supplied string is ever spliced into SQL unchecked.
-import { SinkError } from './errors.js';
+import { SinkError } from './errors.ts';
 
 const plainIdentifier = /^[a-z_][a-z0-9_]{0,62}$/;
 

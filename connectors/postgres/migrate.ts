@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { SinkError } from './errors.js';
-import { checkIdentifier } from './identifiers.js';
+import { SinkError } from './errors.ts';
+import { checkIdentifier } from './identifiers.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 

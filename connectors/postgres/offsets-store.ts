@@ -3,9 +3,9 @@
 // the batch's transaction, so of two processes that both think they own a partition
 // exactly one can move it past a given offset.
 import type pg from 'pg';
-import { SinkError } from './errors.js';
-import { advanceOffsetSql, insertOffsetSql, notifySql, OFFSETS_CHANNEL, readOffsetsSql } from './sql.js';
-import type { OffsetNotification } from './sql.js';
+import { SinkError } from './errors.ts';
+import { advanceOffsetSql, insertOffsetSql, notifySql, OFFSETS_CHANNEL, readOffsetsSql } from './sql.ts';
+import type { OffsetNotification } from './sql.ts';
 
 export interface OffsetsKey {
   schema: string;

@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Mapping, Row } from './mappings/mapping.js';
-import { copyIntoStageSql, copyTextLine, createStageSql, deleteKeysSql, unnestUpsertSql, upsertFromStageSql } from './sql.js';
+import type { Mapping, Row } from './mappings/mapping.ts';
+import { copyIntoStageSql, copyTextLine, createStageSql, deleteKeysSql, unnestUpsertSql, upsertFromStageSql } from './sql.ts';
 
 export const WriteMethods = ['copy', 'unnest'] as const;
 export type WriteMethod = (typeof WriteMethods)[number];

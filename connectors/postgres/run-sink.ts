@@ -1,12 +1,12 @@
 // Runs one sink as a process on topology/core/ops: JSON logs with secrets redacted,
 // /healthz /readyz /metrics, and a clean stop on SIGTERM/SIGINT (the open batch finishes or
 // rolls back, the group is left, exit 0 within the grace period). What bin/sink calls.
-import { kafkaConnectionOptions, startProcessOps } from '../../topology/core/ops/index.js';
-import type { ProcessOps } from '../../topology/core/ops/index.js';
-import type { SinkCommandConfig } from './sink-command-options.js';
-import { sinkOptionsFromConfig } from './sink-command-options.js';
-import { SinkMetrics } from './sink-metrics.js';
-import { PostgresSink } from './sink-runtime.js';
+import { kafkaConnectionOptions, startProcessOps } from '../../topology/core/ops/index.ts';
+import type { ProcessOps } from '../../topology/core/ops/index.ts';
+import type { SinkCommandConfig } from './sink-command-options.ts';
+import { sinkOptionsFromConfig } from './sink-command-options.ts';
+import { SinkMetrics } from './sink-metrics.ts';
+import { PostgresSink } from './sink-runtime.ts';
 
 export interface RunningSink {
   readonly sink: PostgresSink;

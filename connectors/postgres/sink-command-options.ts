@@ -1,11 +1,11 @@
 // The options of bin/sink, declared once with topology/core/ops's config (flags, env, *_FILE
 // secrets, --help all come from here), and how they become SinkOptions. Kafka, Postgres and
 // process options are the shared declarations; only the sink's own are added here.
-import { databaseOptions, defineOptions, kafkaOptions, processOptions, resolveInstanceId } from '../../topology/core/ops/index.js';
-import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.js';
-import { MappingNames } from './mappings/mapping.js';
-import { DEFAULT_WRITE_METHOD, WriteMethods } from './row-writers.js';
-import type { SinkOptions } from './sink-options.js';
+import { databaseOptions, defineOptions, kafkaOptions, processOptions, resolveInstanceId } from '../../topology/core/ops/index.ts';
+import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { MappingNames } from './mappings/mapping.ts';
+import { DEFAULT_WRITE_METHOD, WriteMethods } from './row-writers.ts';
+import type { SinkOptions } from './sink-options.ts';
 
 const group = 'Sink';
 

@@ -1,7 +1,7 @@
 // The sink's Prometheus metrics, registered on the process's registry (topology/core/ops).
 // The runtime calls them; prom-client metrics never throw on use.
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { MetricsRegistry } from '../../topology/core/ops/index.js';
+import { MetricsRegistry } from '../../topology/core/ops/index.ts';
 
 export class SinkMetrics {
   readonly records: Counter<'partition'>;

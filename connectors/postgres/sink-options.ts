@@ -1,16 +1,16 @@
 // The options of one sink, validated once at construction with errors that name the option.
 // Defaults are the issue's: batches of 5,000 records or 200 ms, whichever comes first.
-import type { KafkaConnectionOptions } from '../../topology/core/ops/index.js';
-import { SinkError } from './errors.js';
-import { checkIdentifier } from './identifiers.js';
-import { mappings } from './mappings/by-name.js';
-import { MappingNames } from './mappings/mapping.js';
-import type { Mapping, MappingName } from './mappings/mapping.js';
-import { DEFAULT_WRITE_METHOD, WriteMethods } from './row-writers.js';
-import type { WriteMethod } from './row-writers.js';
-import type { SinkLogger } from './sink-log.js';
-import { silentLogger } from './sink-log.js';
-import type { SinkMetrics } from './sink-metrics.js';
+import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { SinkError } from './errors.ts';
+import { checkIdentifier } from './identifiers.ts';
+import { mappings } from './mappings/by-name.ts';
+import { MappingNames } from './mappings/mapping.ts';
+import type { Mapping, MappingName } from './mappings/mapping.ts';
+import { DEFAULT_WRITE_METHOD, WriteMethods } from './row-writers.ts';
+import type { WriteMethod } from './row-writers.ts';
+import type { SinkLogger } from './sink-log.ts';
+import { silentLogger } from './sink-log.ts';
+import type { SinkMetrics } from './sink-metrics.ts';
 
 export interface SinkOptions {
   mapping: MappingName;

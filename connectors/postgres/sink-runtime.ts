@@ -7,18 +7,18 @@
 // backoff (not ready meanwhile), unmappable records go to the DLQ.
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message, MessagesStream } from '@platformatic/kafka';
-import type { SourceRecord } from '../../topology/core/task.js';
-import { backoffDelay, sleep } from './backoff.js';
-import { DatabaseRunner } from './database-runner.js';
-import { buildBatch } from './batch.js';
-import { commitBatch } from './commit-batch.js';
-import { DeadLetterProducer } from './dead-letter-producer.js';
-import { SinkError } from './errors.js';
-import { migrate } from './migrate.js';
-import { readStoredOffsets } from './offsets-store.js';
-import type { OffsetsKey } from './offsets-store.js';
-import { resolveSinkOptions } from './sink-options.js';
-import type { ResolvedSinkOptions, SinkOptions } from './sink-options.js';
+import type { SourceRecord } from '../../topology/core/task.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { DatabaseRunner } from './database-runner.ts';
+import { buildBatch } from './batch.ts';
+import { commitBatch } from './commit-batch.ts';
+import { DeadLetterProducer } from './dead-letter-producer.ts';
+import { SinkError } from './errors.ts';
+import { migrate } from './migrate.ts';
+import { readStoredOffsets } from './offsets-store.ts';
+import type { OffsetsKey } from './offsets-store.ts';
+import { resolveSinkOptions } from './sink-options.ts';
+import type { ResolvedSinkOptions, SinkOptions } from './sink-options.ts';
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 

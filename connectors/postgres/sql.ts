@@ -3,8 +3,8 @@
 // identifiers that passed checkIdentifier (or come from a mapping's fixed column list)
 // are spliced in; every value is a bind parameter or COPY data.
 import { createHash } from 'node:crypto';
-import { qualified } from './identifiers.js';
-import type { Mapping, Row } from './mappings/mapping.js';
+import { qualified } from './identifiers.ts';
+import type { Mapping, Row } from './mappings/mapping.ts';
 
 /** The channel the sink NOTIFYs after each commit and the gate LISTENs on. */
 export const OFFSETS_CHANNEL = 'kalibra_sink_offsets';

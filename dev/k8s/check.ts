@@ -1,8 +1,8 @@
 // `node --import tsx dev/k8s/check.ts`: renders every k8s/ target and validates it, the
 // same checks CI runs in test/unit/k8s. Prints each problem on one line; exit 1 on any.
-import { crdSchemasDir, loadCrdValidators } from './crd-schemas.js';
-import { renderKustomization, renderTargets } from './render.js';
-import { uncheckedByDesign, validateManifests } from './validate.js';
+import { crdSchemasDir, loadCrdValidators } from './crd-schemas.ts';
+import { renderKustomization, renderTargets } from './render.ts';
+import { uncheckedByDesign, validateManifests } from './validate.ts';
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {

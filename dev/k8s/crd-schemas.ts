@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { K8sToolError } from './errors.js';
-import { repoRoot } from './render.js';
+import { K8sToolError } from './errors.ts';
+import { repoRoot } from './render.ts';
 
 export function crdSchemasDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.KALIBRA_K8S_SCHEMAS ?? join(repoRoot, '..', 'shared', 'k8s-schemas');

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { K8sToolError } from './errors.js';
+import { K8sToolError } from './errors.ts';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { repoRoot } from './render.js';
+import { repoRoot } from './render.ts';
 
 export const profilesKustomization = join(repoRoot, 'k8s', 'profiles', 'kustomization.yaml');
 const fromKustomization = '../../calibration-profiles/';

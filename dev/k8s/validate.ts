@@ -2,11 +2,11 @@
 // schemas, Strimzi and CNPG resources against their CRD schemas, plus the project's own
 // rules (a namespace on every namespaced object, no secret in an env value or argument).
 // Whatever it could not check, it says, by resource; it never reports "valid" for a skip.
-import { coreSchemaErrors, clusterScopedKinds, hasCoreSchema } from './core-schemas.js';
-import { describeSchemaErrors } from './crd-schemas.js';
-import type { CrdValidators } from './crd-schemas.js';
-import { describeObject } from './render.js';
-import type { K8sObject } from './render.js';
+import { coreSchemaErrors, clusterScopedKinds, hasCoreSchema } from './core-schemas.ts';
+import { describeSchemaErrors } from './crd-schemas.ts';
+import type { CrdValidators } from './crd-schemas.ts';
+import { describeObject } from './render.ts';
+import type { K8sObject } from './render.ts';
 
 export interface ValidationResult {
   /** `<target>: <Kind ns/name>: <field>: <problem>`, one per problem. */

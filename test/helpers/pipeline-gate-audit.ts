@@ -3,8 +3,8 @@
 // counts such rows every ~50 ms while a test runs. Both read only the tables.
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
-import type { Reading } from './sink-fixtures.js';
-import { databaseUrl } from './stack.js';
+import type { Reading } from './sink-fixtures.ts';
+import { databaseUrl } from './stack.ts';
 
 /** A trigger on calibrated_readings (call after migrate) that keeps every insert/update lacking its raw row. */
 export async function installOrphanAudit(client: pg.ClientBase, schema: string): Promise<void> {

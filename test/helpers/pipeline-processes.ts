@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { onTestFinished } from 'vitest';
-import { repoRoot } from './sink-fixtures.js';
-import { brokers, uniqueName, waitFor } from './stack.js';
+import { repoRoot } from './sink-fixtures.ts';
+import { brokers, uniqueName, waitFor } from './stack.ts';
 
 export interface PipelineProcess {
   readonly child: ChildProcess;

@@ -6,14 +6,14 @@
 import { Admin, FetchIsolationLevels, Producer, ProduceAcks } from '@platformatic/kafka';
 import type pg from 'pg';
 import { onTestFinished } from 'vitest';
-import { javaPartition } from '../../topology/core/partitioning.js';
-import { expectedIdentity, expectedReading, profileYaml, writeAtomically } from './pipeline-expected.js';
-import type { TestProfile } from './pipeline-expected.js';
-import { readCommitted, spawnBin, started, tempDir } from './pipeline-processes.js';
-import type { CollectedRecord, PipelineProcess, TopicReader } from './pipeline-processes.js';
+import { javaPartition } from '../../topology/core/partitioning.ts';
+import { expectedIdentity, expectedReading, profileYaml, writeAtomically } from './pipeline-expected.ts';
+import type { TestProfile } from './pipeline-expected.ts';
+import { readCommitted, spawnBin, started, tempDir } from './pipeline-processes.ts';
+import type { CollectedRecord, PipelineProcess, TopicReader } from './pipeline-processes.ts';
 import type { FetchIsolationLevelValue } from '@platformatic/kafka';
-import { sinkSchema, storedOffsets } from './sink-fixtures.js';
-import { brokers, createTopics, uniqueName, waitFor } from './stack.js';
+import { sinkSchema, storedOffsets } from './sink-fixtures.ts';
+import { brokers, createTopics, uniqueName, waitFor } from './stack.ts';
 
 export const PARTITIONS = 4;
 const OLD_VERSION = '2025-01-01T00:00:00.000Z';

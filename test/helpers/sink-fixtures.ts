@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
-import { brokers, databaseUrl, uniqueName } from './stack.js';
+import { brokers, databaseUrl, uniqueName } from './stack.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

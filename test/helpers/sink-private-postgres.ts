@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { embeddedNativeDir } from '../../dev/postgres/postgres-tool.js';
+import { embeddedNativeDir } from '../../dev/postgres/postgres-tool.ts';
 
 const installed = '/usr/lib/postgresql';
 

@@ -2,12 +2,12 @@
 // on, or the reason to dead-letter it. Pure (profiles and now are passed in), so the
 // calibration topology is only wiring, and every decision is testable without Kafka.
 // It must never throw for bad input: every bad record becomes a dead-letter outcome with a code.
-import { calibrate } from './calibrate.js';
-import { calibratedMessage, encodeCalibratedMessage } from './calibrated-message.js';
-import type { CalibratedMessage } from './calibrated-message.js';
-import { CalibrationError } from './errors.js';
-import type { ProfileSet } from './profile.js';
-import { parseRawReading } from './raw-reading.js';
+import { calibrate } from './calibrate.ts';
+import { calibratedMessage, encodeCalibratedMessage } from './calibrated-message.ts';
+import type { CalibratedMessage } from './calibrated-message.ts';
+import { CalibrationError } from './errors.ts';
+import type { ProfileSet } from './profile.ts';
+import { parseRawReading } from './raw-reading.ts';
 
 export type RecordOutcome =
   /** Send `value` under the raw record's own key to readings.calibrated. */

@@ -2,11 +2,11 @@
 // Pure: the profile set is passed in and nothing is read or written. It must never
 // guess: no profile means uncalibrated (raw value kept), anything outside a version's
 // ranges or the method's domain means out_of_range (value null).
-import { CalibrationError } from './errors.js';
-import { applyMethod } from './methods/apply-method.js';
-import { versionAt } from './profile.js';
-import type { Bounds, ProfileSet } from './profile.js';
-import type { RawReading } from './raw-reading.js';
+import { CalibrationError } from './errors.ts';
+import { applyMethod } from './methods/apply-method.ts';
+import { versionAt } from './profile.ts';
+import type { Bounds, ProfileSet } from './profile.ts';
+import type { RawReading } from './raw-reading.ts';
 
 export const CalibrationStatuses = ['ok', 'uncalibrated', 'out_of_range'] as const;
 export type CalibrationStatus = (typeof CalibrationStatuses)[number];

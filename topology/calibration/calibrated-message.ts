@@ -1,8 +1,8 @@
 // Builds the calibrated-reading message of ARCHITECTURE.md (readings.calibrated value)
 // from a reading and its calibration result. Pure: `calibratedAt` is passed in. Field
 // names and order are the wire format; change them only with the sinks.
-import type { CalibrationResult, CalibrationStatus } from './calibrate.js';
-import type { RawReading } from './raw-reading.js';
+import type { CalibrationResult, CalibrationStatus } from './calibrate.ts';
+import type { RawReading } from './raw-reading.ts';
 
 export interface CalibratedMessage {
   sensor_id: string;

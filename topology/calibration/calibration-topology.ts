@@ -3,18 +3,18 @@
 // per cause (the runtime writes it to readings.dlq in the same transaction); a raw
 // tombstone becomes a calibrated tombstone under the same key. It must never stop on bad
 // input and never read profiles from disk itself: the set in force is passed in.
-import { StreamsBuilder } from '../core/dsl/streams-builder.js';
-import type { Topology } from '../core/dsl/topology.js';
-import type { Processor, ProcessorContext } from '../core/processor.js';
-import type { StreamRecord } from '../core/record.js';
-import { bytesSerde } from '../core/serdes/bytes-serde.js';
-import { nullableSerde } from '../core/serdes/nullable-serde.js';
-import { calibrateRecord } from './calibrate-record.js';
-import { connectJsonSensorPart, encodeConnectJson, encodeConnectJsonTombstoneKey } from './connect-json.js';
-import { sensorPart } from './reading-key.js';
-import { CalibrationError } from './errors.js';
-import type { ProfileSet } from './profile.js';
-import { defaultTopicNames } from './topics.js';
+import { StreamsBuilder } from '../core/dsl/streams-builder.ts';
+import type { Topology } from '../core/dsl/topology.ts';
+import type { Processor, ProcessorContext } from '../core/processor.ts';
+import type { StreamRecord } from '../core/record.ts';
+import { bytesSerde } from '../core/serdes/bytes-serde.ts';
+import { nullableSerde } from '../core/serdes/nullable-serde.ts';
+import { calibrateRecord } from './calibrate-record.ts';
+import { connectJsonSensorPart, encodeConnectJson, encodeConnectJsonTombstoneKey } from './connect-json.ts';
+import { sensorPart } from './reading-key.ts';
+import { CalibrationError } from './errors.ts';
+import type { ProfileSet } from './profile.ts';
+import { defaultTopicNames } from './topics.ts';
 
 export interface CalibrationTopologyOptions {
   /**
@@ -69,7 +69,12 @@ export function buildCalibrationTopology(options: CalibrationTopologyOptions): T
 class CalibrateProcessor implements Processor<Bytes, Bytes, Bytes, Bytes> {
   private context: ProcessorContext<Bytes, Bytes> | undefined;
 
-  constructor(private readonly profiles: () => ProfileSet, private readonly format: OutputFormat) {}
+  private readonly profiles: () => ProfileSet;
+  private readonly format: OutputFormat;
+  constructor(profiles: () => ProfileSet, format: OutputFormat) {
+    this.profiles = profiles;
+    this.format = format;
+  }
 
   init(context: ProcessorContext<Bytes, Bytes>): void {
     this.context = context;

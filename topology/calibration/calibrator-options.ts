@@ -1,12 +1,12 @@
 // The options of bin/calibrator, declared once with topology/core/ops's config (flags, env,
 // *_FILE secrets and --help all come from here).
-import { databaseOptions } from '../core/ops/config/database-options.js';
-import { defineOptions } from '../core/ops/config/option.js';
-import { processOptions } from '../core/ops/config/process-options.js';
-import { kafkaOptions } from '../core/ops/kafka/kafka-options.js';
-import { ProcessingGuarantees } from '../core/runtime/options.js';
-import { OutputFormats } from './calibration-topology.js';
-import { topicOptions } from './topic-options.js';
+import { databaseOptions } from '../core/ops/config/database-options.ts';
+import { defineOptions } from '../core/ops/config/option.ts';
+import { processOptions } from '../core/ops/config/process-options.ts';
+import { kafkaOptions } from '../core/ops/kafka/kafka-options.ts';
+import { ProcessingGuarantees } from '../core/runtime/options.ts';
+import { OutputFormats } from './calibration-topology.ts';
+import { topicOptions } from './topic-options.ts';
 
 const group = 'Calibrator';
 

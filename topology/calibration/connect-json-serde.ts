@@ -5,11 +5,11 @@
 // Tombstones: wrap the value serde in nullableSerde().
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { CoreError } from '../core/errors.js';
-import { decodeUtf8, nullBytesError, nullValueError } from '../core/serdes/serde.js';
-import type { Serde } from '../core/serdes/serde.js';
-import { calibratedKeySchema, calibratedValueSchema, connectJsonKey, connectJsonValue } from './connect-json.js';
-import type { CalibratedReadingMessage, ConnectSchema } from './connect-json.js';
+import { CoreError } from '../core/errors.ts';
+import { decodeUtf8, nullBytesError, nullValueError } from '../core/serdes/serde.ts';
+import type { Serde } from '../core/serdes/serde.ts';
+import { calibratedKeySchema, calibratedValueSchema, connectJsonKey, connectJsonValue } from './connect-json.ts';
+import type { CalibratedReadingMessage, ConnectSchema } from './connect-json.ts';
 
 /** The primary key of a calibrated reading; decoded keys carry ts as ISO-8601 UTC. */
 export interface CalibratedReadingKey {

@@ -1,8 +1,8 @@
 // Every error topology/calibration reports: bad profiles (with file:line:col), bad raw
 // readings (one DLQ code per cause) and bad command options. Codes are a closed list so
 // dashboards and DLQ consumers can rely on them; messages are for people.
-import { KalibraError } from '../core/errors.js';
-import type { KalibraErrorOptions } from '../core/errors.js';
+import { KalibraError } from '../core/errors.ts';
+import type { KalibraErrorOptions } from '../core/errors.ts';
 
 /** Why a raw reading was sent to readings.dlq; the value of the `kalibra.error.code` header. */
 export const ReadingErrorCodes = [

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CalibrationError, profileInvalid } from './errors.js';
-import type { ProfileIssue } from './errors.js';
-import { profileSetOf } from './profile.js';
-import type { Profile, ProfileSet } from './profile.js';
-import { parseProfile } from './profile-parser.js';
+import { CalibrationError, profileInvalid } from './errors.ts';
+import type { ProfileIssue } from './errors.ts';
+import { profileSetOf } from './profile.ts';
+import type { Profile, ProfileSet } from './profile.ts';
+import { parseProfile } from './profile-parser.ts';
 
 export interface LoadedProfiles {
   set: ProfileSet;

@@ -4,14 +4,14 @@
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
-import type { ProfileIssue } from './errors.js';
-import type { Bounds, MethodParams, Profile, ProfileVersion } from './profile.js';
-import { checkRules, parseValidFrom } from './profile-rules.js';
-import type { RuleIssue } from './profile-rules.js';
-import { profileSchema } from './profile-schema.js';
-import type { ProfileDocument, VersionDocument } from './profile-schema.js';
-import { versionIdentity } from './version-identity.js';
-import { locate, pathText } from './yaml-locate.js';
+import type { ProfileIssue } from './errors.ts';
+import type { Bounds, MethodParams, Profile, ProfileVersion } from './profile.ts';
+import { checkRules, parseValidFrom } from './profile-rules.ts';
+import type { RuleIssue } from './profile-rules.ts';
+import { profileSchema } from './profile-schema.ts';
+import type { ProfileDocument, VersionDocument } from './profile-schema.ts';
+import { versionIdentity } from './version-identity.ts';
+import { locate, pathText } from './yaml-locate.ts';
 
 export type ParseResult =
   | { ok: true; profile: Profile }

@@ -2,12 +2,12 @@
 // calibrator promises (ARCHITECTURE.md, Operations): each applied or rejected reload is
 // logged and counted, and the size of the set in force is a gauge. It only reports; it
 // must never change which profiles are in force.
-import type { Logger } from '../core/ops/log/logger.js';
-import type { MetricsRegistry } from '../core/ops/metrics/metrics-registry.js';
-import { formatIssue } from './errors.js';
-import type { CalibrationError } from './errors.js';
-import type { ProfileSet } from './profile.js';
-import type { ProfileReload } from './profile-watcher.js';
+import type { Logger } from '../core/ops/log/logger.ts';
+import type { MetricsRegistry } from '../core/ops/metrics/metrics-registry.ts';
+import { formatIssue } from './errors.ts';
+import type { CalibrationError } from './errors.ts';
+import type { ProfileSet } from './profile.ts';
+import type { ProfileReload } from './profile-watcher.ts';
 
 export interface ProfileReloadReporter {
   /** Records the set the process started with (no reload counted). */

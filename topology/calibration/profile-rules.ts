@@ -2,8 +2,8 @@
 // valid_from instants are real and distinct, table points increase, bounds are ordered,
 // and the thermometry methods get the units they are defined for. Pure; reports every
 // problem it finds (by path into the document) and never throws.
-import { parseIsoInstant } from './iso-time.js';
-import type { ProfileDocument } from './profile-schema.js';
+import { parseIsoInstant } from './iso-time.ts';
+import type { ProfileDocument } from './profile-schema.ts';
 
 export interface RuleIssue {
   path: PropertyKey[];

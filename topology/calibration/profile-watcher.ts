@@ -7,9 +7,9 @@ import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CalibrationError } from './errors.js';
-import type { ProfileSet } from './profile.js';
-import { buildProfileSet, loadProfiles, readProfileFiles } from './profile-loader.js';
+import { CalibrationError } from './errors.ts';
+import type { ProfileSet } from './profile.ts';
+import { buildProfileSet, loadProfiles, readProfileFiles } from './profile-loader.ts';
 
 export interface ProfileReload {
   set: ProfileSet;
@@ -71,7 +71,11 @@ class DirectoryWatcher implements ProfileWatcher {
   private again = false;
   private closed = false;
 
-  constructor(private readonly options: ProfileWatcherOptions, set: ProfileSet, fingerprint: string, private readonly debounceMs: number) {
+  private readonly options: ProfileWatcherOptions;
+  private readonly debounceMs: number;
+  constructor(options: ProfileWatcherOptions, set: ProfileSet, fingerprint: string, debounceMs: number) {
+    this.options = options;
+    this.debounceMs = debounceMs;
     this.set = set;
     this.fingerprint = fingerprint;
   }

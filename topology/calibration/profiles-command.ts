@@ -2,13 +2,13 @@
 // (for CI), show which version of a sensor's profile is in force at a time, and print
 // the JSON Schema for editors. Output goes through the passed-in writers; it never
 // exits the process itself and never throws for bad input (it returns an exit code).
-import { CalibrationError, formatIssue } from './errors.js';
-import { parseIsoInstant } from './iso-time.js';
-import { versionAt } from './profile.js';
-import type { ProfileVersion } from './profile.js';
-import { loadProfiles } from './profile-loader.js';
-import { profileJsonSchema } from './profile-schema.js';
-import { validFromLabel } from './version-identity.js';
+import { CalibrationError, formatIssue } from './errors.ts';
+import { parseIsoInstant } from './iso-time.ts';
+import { versionAt } from './profile.ts';
+import type { ProfileVersion } from './profile.ts';
+import { loadProfiles } from './profile-loader.ts';
+import { profileJsonSchema } from './profile-schema.ts';
+import { validFromLabel } from './version-identity.ts';
 
 export interface ProfilesCommandIO {
   stdout: (text: string) => void;

@@ -2,11 +2,11 @@
 // typed reading, or names the one reason it is bad with a DLQ code. Pure: `now` is passed
 // in. It must never throw on any input: bad input goes to the DLQ, it never stops the
 // calibrator.
-import { CalibrationError } from './errors.js';
-import { parseIsoInstant } from './iso-time.js';
-import type { ReadingErrorCode } from './errors.js';
-import { SENSOR_ID_PATTERN } from './profile-schema.js';
-import { readingKey } from './reading-key.js';
+import { CalibrationError } from './errors.ts';
+import { parseIsoInstant } from './iso-time.ts';
+import type { ReadingErrorCode } from './errors.ts';
+import { SENSOR_ID_PATTERN } from './profile-schema.ts';
+import { readingKey } from './reading-key.ts';
 
 export interface RawReading {
   sensorId: string;

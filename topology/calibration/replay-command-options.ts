@@ -1,7 +1,7 @@
 // The options of bin/replay, declared once (parsing, --help and the README reference).
-import { defineOptions } from '../core/ops/config/option.js';
-import { kafkaOptions } from '../core/ops/kafka/kafka-options.js';
-import { topicOptions } from './topic-options.js';
+import { defineOptions } from '../core/ops/config/option.ts';
+import { kafkaOptions } from '../core/ops/kafka/kafka-options.ts';
+import { topicOptions } from './topic-options.ts';
 
 const group = 'Replay';
 const options = defineOptions({

@@ -2,16 +2,16 @@
 // the exactly-once runtime, the save-before-calibrate gate, /healthz /readyz /metrics, JSON
 // logs, and a clean stop on SIGTERM/SIGINT. The gate's implementation is passed in (it
 // lives with the sink in connectors/, which this layer must not import).
-import type { Gate } from '../core/gate.js';
-import type { ConfigValues } from '../core/ops/config/option.js';
-import { kafkaConnectionOptions } from '../core/ops/kafka/connection-options.js';
-import { startProcessOps, type ProcessOps } from '../core/ops/process-ops.js';
-import { StreamsRuntime } from '../core/runtime/streams-runtime.js';
-import type { calibratorCommandOptions } from './calibrator-options.js';
-import { buildCalibrationTopology, outputPartitionKey } from './calibration-topology.js';
-import { profileReloadReporter } from './profile-reload-reporting.js';
-import { selectsRecord } from './replay-selector.js';
-import { watchProfiles } from './profile-watcher.js';
+import type { Gate } from '../core/gate.ts';
+import type { ConfigValues } from '../core/ops/config/option.ts';
+import { kafkaConnectionOptions } from '../core/ops/kafka/connection-options.ts';
+import { startProcessOps, type ProcessOps } from '../core/ops/process-ops.ts';
+import { StreamsRuntime } from '../core/runtime/streams-runtime.ts';
+import type { calibratorCommandOptions } from './calibrator-options.ts';
+import { buildCalibrationTopology, outputPartitionKey } from './calibration-topology.ts';
+import { profileReloadReporter } from './profile-reload-reporting.ts';
+import { selectsRecord } from './replay-selector.ts';
+import { watchProfiles } from './profile-watcher.ts';
 
 export type CalibratorConfig = ConfigValues<typeof calibratorCommandOptions>;
 

@@ -1,7 +1,7 @@
 // The topic-name options every calibration command reads (KALIBRA_TOPIC_*), declared once
 // so --help, parsing and the README reference agree. Defaults come from topics.ts.
-import { defineOptions } from '../core/ops/config/option.js';
-import { defaultTopicNames, type TopicRole } from './topics.js';
+import { defineOptions } from '../core/ops/config/option.ts';
+import { defaultTopicNames, type TopicRole } from './topics.ts';
 
 const group = 'Topics';
 

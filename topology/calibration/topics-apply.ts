@@ -4,7 +4,7 @@
 // (that would reorder a sensor's readings), never removes partitions, never moves replicas.
 import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes, MultipleErrors } from '@platformatic/kafka';
 import type { Admin } from '@platformatic/kafka';
-import type { TopicSpec } from './topics.js';
+import type { TopicSpec } from './topics.ts';
 
 export const TopicDriftKinds = [
   'missing',            // the topic does not exist

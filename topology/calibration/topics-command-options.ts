@@ -1,9 +1,9 @@
 // The options of `bin/topics apply`, declared here rather than in bin/topics.ts so the README
 // reference generator can import them without running the command.
-import { defineOptions } from '../core/ops/config/option.js';
-import { kafkaOptions } from '../core/ops/kafka/kafka-options.js';
-import { topicOptions } from './topic-options.js';
-import { DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR } from './topics.js';
+import { defineOptions } from '../core/ops/config/option.ts';
+import { kafkaOptions } from '../core/ops/kafka/kafka-options.ts';
+import { topicOptions } from './topic-options.ts';
+import { DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR } from './topics.ts';
 
 const group = 'Topics apply';
 

@@ -14,7 +14,7 @@
 // editing prose must not make yesterday's readings look differently calibrated.
 // Must never depend on YAML formatting, key order, or number spelling (1.0 vs 1).
 import { createHash } from 'node:crypto';
-import type { Bounds, MethodParams } from './profile.js';
+import type { Bounds, MethodParams } from './profile.ts';
 
 export interface IdentityInput {
   sensor: string;

@@ -1,8 +1,8 @@
 // Builds the dead-letter record for a source record that could not be processed: the
 // original key and value bytes, unchanged, with headers that say why and where it came
 // from. Shared by the runtime and the TopologyTestDriver so both write the same thing.
-import type { KalibraError } from './errors.js';
-import type { OutputRecord, SourceRecord } from './task.js';
+import type { KalibraError } from './errors.ts';
+import type { OutputRecord, SourceRecord } from './task.ts';
 
 export const DeadLetterHeaders = {
   errorCode: 'kalibra.error.code',

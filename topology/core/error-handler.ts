@@ -1,9 +1,9 @@
 // What happens to a record that could not be processed: the one option the runtime and the
 // TopologyTestDriver both honour when a task calls `io.deadLetter(source, error)`. It only
 // decides; it must never send, retry or swallow anything itself.
-import { CoreError } from './errors.js';
-import type { KalibraError } from './errors.js';
-import type { SourceRecord } from './task.js';
+import { CoreError } from './errors.ts';
+import type { KalibraError } from './errors.ts';
+import type { SourceRecord } from './task.ts';
 
 /**
  * `dead-letter`: the original bytes go to the DLQ topic (see dead-letter.ts) in the same

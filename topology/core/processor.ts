@@ -1,7 +1,7 @@
 // The extension point of the DSL, after Kafka Streams' Processor API. The topology owns a
 // processor's life: it calls init once, process per record, close once; a processor must
 // never keep the context or the records past close, and never do I/O inside process.
-import type { RecordMetadata, StreamRecord } from './record.js';
+import type { RecordMetadata, StreamRecord } from './record.ts';
 
 export interface Cancellable {
   cancel(): void;

@@ -3,7 +3,7 @@
 // the runtime and the TopologyTestDriver both drive Tasks through this interface and
 // nothing else, so a topology behaves the same under test as on a broker.
 // Keys and values are bytes here: serdes belong to the topology, not to the runtime.
-import type { KalibraError } from './errors.js';
+import type { KalibraError } from './errors.ts';
 
 /** A record as consumed from a source topic. Never mutated by processors. */
 export interface SourceRecord {

@@ -1,6 +1,6 @@
 // What the test topics need from their TopologyTestDriver: pipe bytes in, take bytes out.
 // Kept apart so the topic classes cannot reach the task or the clock directly.
-import type { OutputRecord } from '../core/task.js';
+import type { OutputRecord } from '../core/task.ts';
 
 export interface PipedRecord {
   readonly topic: string;

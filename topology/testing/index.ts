@@ -47,11 +47,11 @@
  * positions. With `onError: failOnError` a bad record makes pipeInput throw its error, and
  * the driver, like a stopped runtime, refuses everything after that.
  */
-export { TopologyTestDriver } from './topology-test-driver.js';
-export type { TopologyTestDriverOptions } from './topology-test-driver.js';
-export { TestInputTopic } from './test-input-topic.js';
-export type { PipeOptions } from './test-input-topic.js';
-export { TestOutputTopic } from './test-output-topic.js';
-export type { TestRecord } from './test-output-topic.js';
-export { TestDeadLetterTopic } from './test-dead-letter-topic.js';
-export type { DeadLetter } from './test-dead-letter-topic.js';
+export { TopologyTestDriver } from './topology-test-driver.ts';
+export type { TopologyTestDriverOptions } from './topology-test-driver.ts';
+export { TestInputTopic } from './test-input-topic.ts';
+export type { PipeOptions } from './test-input-topic.ts';
+export { TestOutputTopic } from './test-output-topic.ts';
+export type { TestRecord } from './test-output-topic.ts';
+export { TestDeadLetterTopic } from './test-dead-letter-topic.ts';
+export type { DeadLetter } from './test-dead-letter-topic.ts';

@@ -1,9 +1,9 @@
 // Reads the dead-letter topic of a topology under test, with the `kalibra.*` headers of
 // core/dead-letter.ts already decoded, so a test can say which record failed and why. It
 // never decodes the original key and value: they are the bytes that failed.
-import { DeadLetterHeaders } from '../core/dead-letter.js';
-import { CoreError } from '../core/errors.js';
-import type { DriverPort } from './driver-port.js';
+import { DeadLetterHeaders } from '../core/dead-letter.ts';
+import { CoreError } from '../core/errors.ts';
+import type { DriverPort } from './driver-port.ts';
 
 export interface DeadLetter {
   /** The original key and value bytes, unchanged. */
@@ -19,10 +19,15 @@ export interface DeadLetter {
 }
 
 export class TestDeadLetterTopic {
+  readonly name: string;
+  private readonly driver: DriverPort;
   constructor(
-    readonly name: string,
-    private readonly driver: DriverPort,
-  ) {}
+    name: string,
+    driver: DriverPort,
+  ) {
+    this.name = name;
+    this.driver = driver;
+  }
 
   readDeadLetter(): DeadLetter {
     const output = this.driver.take(this.name);

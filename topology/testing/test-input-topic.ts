@@ -1,9 +1,9 @@
 // Feeds typed records into a topology under test: encodes them with the serdes given, the
 // way a producer would, and pipes the bytes through the driver. It never decodes anything;
 // to send bytes a real producer could send but a serde would refuse, use bytesSerde().
-import { CoreError } from '../core/errors.js';
-import type { Serializer } from '../core/serdes/serde.js';
-import type { DriverPort } from './driver-port.js';
+import { CoreError } from '../core/errors.ts';
+import type { Serializer } from '../core/serdes/serde.ts';
+import type { DriverPort } from './driver-port.ts';
 
 export interface PipeOptions {
   /** Epoch ms; defaults to the driver's wall-clock time. */
@@ -15,12 +15,21 @@ export interface PipeOptions {
 }
 
 export class TestInputTopic<K, V> {
+  readonly name: string;
+  private readonly keySerde: Serializer<K>;
+  private readonly valueSerde: Serializer<V>;
+  private readonly driver: DriverPort;
   constructor(
-    readonly name: string,
-    private readonly keySerde: Serializer<K>,
-    private readonly valueSerde: Serializer<V>,
-    private readonly driver: DriverPort,
-  ) {}
+    name: string,
+    keySerde: Serializer<K>,
+    valueSerde: Serializer<V>,
+    driver: DriverPort,
+  ) {
+    this.name = name;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+    this.driver = driver;
+  }
 
   /** Pipes one record and processes it before returning; answers the offset it got. */
   pipeInput(key: K, value: V, options: PipeOptions = {}): bigint {

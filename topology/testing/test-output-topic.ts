@@ -1,10 +1,10 @@
 // Reads what a topology under test wrote to one topic, decoded with the serdes given, oldest
 // first. Reading consumes: each record is read once. Reading an empty topic is an error, so
 // a test that expects a record and gets none fails on the line that expected it.
-import { CoreError } from '../core/errors.js';
-import type { KeyValue } from '../core/record.js';
-import type { Deserializer } from '../core/serdes/serde.js';
-import type { DriverPort } from './driver-port.js';
+import { CoreError } from '../core/errors.ts';
+import type { KeyValue } from '../core/record.ts';
+import type { Deserializer } from '../core/serdes/serde.ts';
+import type { DriverPort } from './driver-port.ts';
 
 export interface TestRecord<K, V> {
   readonly topic: string;
@@ -18,12 +18,21 @@ export interface TestRecord<K, V> {
 }
 
 export class TestOutputTopic<K, V> {
+  readonly name: string;
+  private readonly keySerde: Deserializer<K>;
+  private readonly valueSerde: Deserializer<V>;
+  private readonly driver: DriverPort;
   constructor(
-    readonly name: string,
-    private readonly keySerde: Deserializer<K>,
-    private readonly valueSerde: Deserializer<V>,
-    private readonly driver: DriverPort,
-  ) {}
+    name: string,
+    keySerde: Deserializer<K>,
+    valueSerde: Deserializer<V>,
+    driver: DriverPort,
+  ) {
+    this.name = name;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+    this.driver = driver;
+  }
 
   readRecord(): TestRecord<K, V> {
     const output = this.driver.take(this.name);

@@ -2,17 +2,17 @@
 // runtime uses: pipe a record in, it is processed before pipeInput returns, read what came
 // out. The wall clock only moves when the test moves it. It must never sleep, spawn or
 // touch the network, so a test using it is fast and deterministic.
-import { deadLetterRecord } from '../core/dead-letter.js';
-import { decideOnError, errorHandlerOption } from '../core/error-handler.js';
-import type { ErrorHandler } from '../core/error-handler.js';
-import { CoreError, isKalibraError } from '../core/errors.js';
-import type { KalibraError } from '../core/errors.js';
-import type { Deserializer, Serializer } from '../core/serdes/serde.js';
-import type { OutputRecord, SourceRecord, Task, TaskFactory, TaskIO } from '../core/task.js';
-import type { DriverPort, PipedRecord } from './driver-port.js';
-import { TestDeadLetterTopic } from './test-dead-letter-topic.js';
-import { TestInputTopic } from './test-input-topic.js';
-import { TestOutputTopic } from './test-output-topic.js';
+import { deadLetterRecord } from '../core/dead-letter.ts';
+import { decideOnError, errorHandlerOption } from '../core/error-handler.ts';
+import type { ErrorHandler } from '../core/error-handler.ts';
+import { CoreError, isKalibraError } from '../core/errors.ts';
+import type { KalibraError } from '../core/errors.ts';
+import type { Deserializer, Serializer } from '../core/serdes/serde.ts';
+import type { OutputRecord, SourceRecord, Task, TaskFactory, TaskIO } from '../core/task.ts';
+import type { DriverPort, PipedRecord } from './driver-port.ts';
+import { TestDeadLetterTopic } from './test-dead-letter-topic.ts';
+import { TestInputTopic } from './test-input-topic.ts';
+import { TestOutputTopic } from './test-output-topic.ts';
 
 export interface TopologyTestDriverOptions {
   /** Where dead letters go; read them with createDeadLetterTopic(). Default `dlq`. */
@@ -34,10 +34,12 @@ export class TopologyTestDriver {
   private failure: KalibraError | undefined;
   private closed = false;
 
+  private readonly topology: TaskFactory;
   constructor(
-    private readonly topology: TaskFactory,
+    topology: TaskFactory,
     options: TopologyTestDriverOptions = {},
   ) {
+    this.topology = topology;
     const dlqTopic: unknown = options.dlqTopic ?? 'dlq';
     if (typeof dlqTopic !== 'string' || dlqTopic === '') throw new CoreError('CONFIG_INVALID', 'options.dlqTopic must be a non-empty topic name');
     const start: unknown = options.wallClockTime ?? Date.now();

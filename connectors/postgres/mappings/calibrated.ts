@@ -1,11 +1,11 @@
 // readings.calibrated → calibrated_readings. The calibrator already validated the reading;
 // this only checks that each field fits its column, so a bug upstream lands in the DLQ
 // instead of stopping the sink.
-import type { SourceRecord } from '../../../topology/core/task.js';
+import type { SourceRecord } from '../../../topology/core/task.ts';
 import {
   optionalNumber, optionalString, optionalTimestamp, parseObject, requiredString, requiredTimestamp,
-} from './fields.js';
-import type { Mapping, Row } from './mapping.js';
+} from './fields.ts';
+import type { Mapping, Row } from './mapping.ts';
 
 export const calibratedMapping: Mapping = {
   name: 'calibrated',

@@ -1,7 +1,7 @@
 // Field parsers shared by the mappings: each returns the value or throws a SinkError that
 // names the field, so a DLQ entry says exactly what was wrong. Never coerces silently
 // (a string "21.5" is not a number).
-import { SinkError } from '../errors.js';
+import { SinkError } from '../errors.ts';
 
 /** Values over this size are dead-lettered, as the calibrator does (ARCHITECTURE.md). */
 export const MAX_VALUE_BYTES = 64 * 1024;

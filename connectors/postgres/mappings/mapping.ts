@@ -1,7 +1,7 @@
 // What a mapping is: how one topic's record values become rows of one table. A mapping is
 // pure (bytes in, a row or a SinkError out) so it is tested without a database, and the
 // batch writer needs nothing else to know about a table than its columns.
-import type { SourceRecord } from '../../../topology/core/task.js';
+import type { SourceRecord } from '../../../topology/core/task.ts';
 
 /** Postgres types the writers know how to cast an array of (or COPY) to. */
 export type ColumnType = 'text' | 'timestamptz' | 'float8' | 'jsonb' | 'int4' | 'int8';

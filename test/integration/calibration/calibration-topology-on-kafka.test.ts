@@ -1,11 +1,11 @@
 import { Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.js';
-import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.js';
-import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.js';
-import { loadProfiles } from '../../../topology/calibration/profile-loader.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.ts';
+import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
+import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.ts';
+import { loadProfiles } from '../../../topology/calibration/profile-loader.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 // The calibration topology on a real broker under the exactly-once runtime: what the
 // TopologyTestDriver tests show, checked once end to end with the demo fleet's profiles,

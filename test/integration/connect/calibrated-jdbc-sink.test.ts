@@ -8,12 +8,12 @@ import { Consumer, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { encodeConnectJson, encodeConnectJsonTombstoneKey } from '../../../topology/calibration/connect-json.js';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.js';
-import { freshProducerIdentity } from '../../../topology/core/client-workarounds.js';
-import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
-import { connectorStatus, deleteConnector, deleteGroups, putConnector, readLog, startConnectWorker } from './connect-worker.js';
-import type { ConnectWorker } from './connect-worker.js';
+import { encodeConnectJson, encodeConnectJsonTombstoneKey } from '../../../topology/calibration/connect-json.ts';
+import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
+import { freshProducerIdentity } from '../../../topology/core/client-workarounds.ts';
+import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { connectorStatus, deleteConnector, deleteGroups, putConnector, readLog, startConnectWorker } from './connect-worker.ts';
+import type { ConnectWorker } from './connect-worker.ts';
 
 const committed = JSON.parse(readFileSync(join(process.cwd(), 'connectors', 'kafka-connect', 'calibrated-jdbc-sink.json'), 'utf8')) as
   { name: string; config: Record<string, string> };

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin } from '@platformatic/kafka';
-import { ourProcesses } from '../global-setup.js';
-import { brokers, databaseUrl, uniqueName, waitFor } from '../../helpers/stack.js';
+import { ourProcesses } from '../global-setup.ts';
+import { brokers, databaseUrl, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const run = promisify(execFile);
 const connectUp = join(process.cwd(), 'dev', 'connect', 'connect-up');

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ourProcesses } from '../global-setup.js';
-import { brokers, databaseUrl, uniqueName } from '../../helpers/stack.js';
-import { freePort } from './connect-worker.js';
+import { ourProcesses } from '../global-setup.ts';
+import { brokers, databaseUrl, uniqueName } from '../../helpers/stack.ts';
+import { freePort } from './connect-worker.ts';
 
 const run = promisify(execFile);
 const devStack = join(process.cwd(), 'bin', 'dev-stack');

@@ -9,14 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { javaCompatiblePartitioner } from '../../../topology/core/partitioning.js';
-import { sensorPart } from '../../../topology/calibration/reading-key.js';
-import { generate } from '../../../topology/calibration/simulator/readings.js';
-import { fleet } from '../../../topology/calibration/simulator/sensor-models.js';
-import { repoRoot, spawnSink } from '../../helpers/sink-fixtures.js';
-import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
-import { connectorStatus, deleteConnector, deleteGroups, putConnector, startConnectWorker } from './connect-worker.js';
-import type { ConnectWorker } from './connect-worker.js';
+import { javaCompatiblePartitioner } from '../../../topology/core/partitioning.ts';
+import { sensorPart } from '../../../topology/calibration/reading-key.ts';
+import { generate } from '../../../topology/calibration/simulator/readings.ts';
+import { fleet } from '../../../topology/calibration/simulator/sensor-models.ts';
+import { repoRoot, spawnSink } from '../../helpers/sink-fixtures.ts';
+import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { connectorStatus, deleteConnector, deleteGroups, putConnector, startConnectWorker } from './connect-worker.ts';
+import type { ConnectWorker } from './connect-worker.ts';
 
 const committed = JSON.parse(readFileSync(join(repoRoot, 'connectors', 'kafka-connect', 'calibrated-jdbc-sink.json'), 'utf8')) as
   { config: Record<string, string> };

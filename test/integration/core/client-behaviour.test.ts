@@ -6,9 +6,9 @@ import { Consumer, FetchIsolationLevels, Producer, stringDeserializers, stringSe
 import type { Message } from '@platformatic/kafka';
 import type { Readable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { classifyFailure, closeClient, isKafkaError } from '../../../topology/core/runtime/kafka-errors.js';
-import { RuntimeConsumer } from '../../../topology/core/runtime/runtime-consumer.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+import { classifyFailure, closeClient, isKafkaError } from '../../../topology/core/runtime/kafka-errors.ts';
+import { RuntimeConsumer } from '../../../topology/core/runtime/runtime-consumer.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 type StringProducer = Producer<string, string, string, string>;
 

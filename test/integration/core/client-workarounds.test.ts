@@ -1,7 +1,7 @@
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { freshProducerIdentity } from '../../../topology/core/client-workarounds.js';
-import { brokers, createTopics, uniqueName } from '../../helpers/stack.js';
+import { freshProducerIdentity } from '../../../topology/core/client-workarounds.ts';
+import { brokers, createTopics, uniqueName } from '../../helpers/stack.ts';
 
 async function commitOnce(topic: string, transactionalId: string, extra: object): Promise<void> {
   const producer = new Producer({

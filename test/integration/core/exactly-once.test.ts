@@ -2,10 +2,10 @@
 // SIGKILLed mid-stream and restarted, and Kafka's own Java console consumer (read_committed,
 // no code shared with the runtime) then finds every input's output exactly once.
 import { describe, expect, it } from 'vitest';
-import { readCommittedWithJava } from '../../../dev/verify/console-consumer.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
-import { assignmentsByInstance, produceInput, spawnApp, tally, uncommitted } from './fixtures/harness.js';
-import type { AppProcess } from './fixtures/harness.js';
+import { readCommittedWithJava } from '../../../dev/verify/console-consumer.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { assignmentsByInstance, produceInput, spawnApp, tally, uncommitted } from './fixtures/harness.ts';
+import type { AppProcess } from './fixtures/harness.ts';
 
 const RECORDS = 50_000;
 const PARTITIONS = 4;

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { javaCompatiblePartitioner, javaPartition } from '../../../topology/core/partitioning.js';
-import { sensorPart } from '../../../topology/calibration/reading-key.js';
-import { kafkaLibs } from '../../helpers/stack.js';
+import { javaCompatiblePartitioner, javaPartition } from '../../../topology/core/partitioning.ts';
+import { sensorPart } from '../../../topology/calibration/reading-key.ts';
+import { kafkaLibs } from '../../helpers/stack.ts';
 
 const run = promisify(execFile);
 

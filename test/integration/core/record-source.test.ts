@@ -3,11 +3,11 @@
 // not make the group rebalance. Replay will build on exactly this.
 import { FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closeClient } from '../../../topology/core/runtime/kafka-errors.js';
-import { RecordSource } from '../../../topology/core/runtime/record-source.js';
-import type { RuntimeMessage } from '../../../topology/core/runtime/record-source.js';
-import { RuntimeConsumer } from '../../../topology/core/runtime/runtime-consumer.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+import { closeClient } from '../../../topology/core/runtime/kafka-errors.ts';
+import { RecordSource } from '../../../topology/core/runtime/record-source.ts';
+import type { RuntimeMessage } from '../../../topology/core/runtime/record-source.ts';
+import { RuntimeConsumer } from '../../../topology/core/runtime/runtime-consumer.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 async function next(source: RecordSource): Promise<RuntimeMessage> {
   return waitFor(async () => {

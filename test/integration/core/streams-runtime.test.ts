@@ -4,16 +4,16 @@
 import { Admin, Consumer, FetchIsolationLevels, Producer, stringSerializers } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DeadLetterHeaders } from '../../../topology/core/dead-letter.js';
-import type { Gate } from '../../../topology/core/gate.js';
-import type { RuntimeMetrics } from '../../../topology/core/metrics.js';
-import { closeClient } from '../../../topology/core/runtime/kafka-errors.js';
-import type { StreamsRuntimeOptions } from '../../../topology/core/runtime/options.js';
-import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.js';
-import type { KalibraError } from '../../../topology/core/errors.js';
-import type { SourceRecord, TaskFactory } from '../../../topology/core/task.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
-import { mapValues } from './fixtures/map-values.js';
+import { DeadLetterHeaders } from '../../../topology/core/dead-letter.ts';
+import type { Gate } from '../../../topology/core/gate.ts';
+import type { RuntimeMetrics } from '../../../topology/core/metrics.ts';
+import { closeClient } from '../../../topology/core/runtime/kafka-errors.ts';
+import type { StreamsRuntimeOptions } from '../../../topology/core/runtime/options.ts';
+import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.ts';
+import type { KalibraError } from '../../../topology/core/errors.ts';
+import type { SourceRecord, TaskFactory } from '../../../topology/core/task.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { mapValues } from './fixtures/map-values.ts';
 
 function runtime(options: Omit<StreamsRuntimeOptions, 'brokers' | 'applicationId' | 'instanceId'> & { applicationId?: string }): StreamsRuntime {
   const r = new StreamsRuntime({ brokers: brokers(), applicationId: uniqueName('app'), instanceId: 'i1', ...options });

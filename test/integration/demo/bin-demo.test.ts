@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { DemoSummary } from '../../../topology/calibration/demo/run-demo.js';
-import { generate } from '../../../topology/calibration/simulator/readings.js';
-import type { SimulatedRecord } from '../../../topology/calibration/simulator/readings.js';
-import { fleet } from '../../../topology/calibration/simulator/sensor-models.js';
-import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+import type { DemoSummary } from '../../../topology/calibration/demo/run-demo.ts';
+import { generate } from '../../../topology/calibration/simulator/readings.ts';
+import type { SimulatedRecord } from '../../../topology/calibration/simulator/readings.ts';
+import { fleet } from '../../../topology/calibration/simulator/sensor-models.ts';
+import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 // `bin/demo` end to end on the real stack, as a user runs it but on names of its own. Headless:
 // it must leave calibrated rows that match the simulator's physics, dead-letter exactly the

@@ -5,13 +5,13 @@
 import { Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { expectedIdentity, profileYaml, writeAtomically } from '../../helpers/pipeline-expected.js';
-import type { TestProfile } from '../../helpers/pipeline-expected.js';
+import { expectedIdentity, profileYaml, writeAtomically } from '../../helpers/pipeline-expected.ts';
+import type { TestProfile } from '../../helpers/pipeline-expected.ts';
 import {
   exitWithin, groupMembers, metricValue, opsPort, readCommitted, spawnBin, started, tempDir,
-} from '../../helpers/pipeline-processes.js';
-import type { TopicReader } from '../../helpers/pipeline-processes.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+} from '../../helpers/pipeline-processes.ts';
+import type { TopicReader } from '../../helpers/pipeline-processes.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSOR = 'hot-01';
 const TS = Date.parse('2026-06-01T00:00:00Z');

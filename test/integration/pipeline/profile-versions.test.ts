@@ -3,12 +3,12 @@
 // every calibrated value, status and profile identity compared with values computed from the
 // documented formulas and identity (test/helpers/pipeline-expected.ts), not the calibration code.
 import { describe, expect, it } from 'vitest';
-import { expectedReading, profileYaml, writeAtomically } from '../../helpers/pipeline-expected.js';
-import type { TestProfile } from '../../helpers/pipeline-expected.js';
-import { readCommitted, spawnBin, started, tempDir } from '../../helpers/pipeline-processes.js';
-import { produce } from '../../helpers/sink-fixtures.js';
-import type { Reading } from '../../helpers/sink-fixtures.js';
-import { createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+import { expectedReading, profileYaml, writeAtomically } from '../../helpers/pipeline-expected.ts';
+import type { TestProfile } from '../../helpers/pipeline-expected.ts';
+import { readCommitted, spawnBin, started, tempDir } from '../../helpers/pipeline-processes.ts';
+import { produce } from '../../helpers/sink-fixtures.ts';
+import type { Reading } from '../../helpers/sink-fixtures.ts';
+import { createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 10;
 const PARTITIONS = 2;

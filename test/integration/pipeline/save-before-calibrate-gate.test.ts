@@ -4,11 +4,11 @@
 // read_committed end offsets; "no calibrated row without its raw row" is watched by a
 // Postgres trigger and a 50 ms poller, neither of which the code under test knows about.
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../../connectors/postgres/migrate.js';
-import { installOrphanAudit, orphanAuditRows, orphanCount, pipelineReadings, pollOrphans, rowCount } from '../../helpers/pipeline-gate-audit.js';
-import { committedEnd, metricValue, opsPort, readCommitted, spawnBin, started } from '../../helpers/pipeline-processes.js';
-import { produce, sinkSchema } from '../../helpers/sink-fixtures.js';
-import { createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+import { migrate } from '../../../connectors/postgres/migrate.ts';
+import { installOrphanAudit, orphanAuditRows, orphanCount, pipelineReadings, pollOrphans, rowCount } from '../../helpers/pipeline-gate-audit.ts';
+import { committedEnd, metricValue, opsPort, readCommitted, spawnBin, started } from '../../helpers/pipeline-processes.ts';
+import { produce, sinkSchema } from '../../helpers/sink-fixtures.ts';
+import { createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const PARTITIONS = 2;
 // The raw sink commits often (small batches) but leaves each partial batch waiting a second,

@@ -3,11 +3,11 @@
 // exits 0 and the result is exactly that of an uninterrupted replay (no reading re-emitted a
 // third time, none lost, rows before T untouched). Plain SQL, an independent read_committed reader, formulas.
 import { describe, expect, it } from 'vitest';
-import { metricValue, opsPort, readCommitted, started } from '../../helpers/pipeline-processes.js';
+import { metricValue, opsPort, readCommitted, started } from '../../helpers/pipeline-processes.ts';
 import {
   calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
-} from '../../helpers/recalibration-pipeline.js';
-import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+} from '../../helpers/recalibration-pipeline.ts';
+import { pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 20;
 const PER_SENSOR = 5_000;

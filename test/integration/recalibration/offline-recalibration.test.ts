@@ -3,11 +3,11 @@
 // every row from T while live readings keep arriving, and bin/replay exits 0. Plain SQL, an
 // independent read_committed reader and the documented formulas.
 import { describe, expect, it } from 'vitest';
-import { exitWithin, groupMembers, readCommitted, started } from '../../helpers/pipeline-processes.js';
+import { exitWithin, groupMembers, readCommitted, started } from '../../helpers/pipeline-processes.ts';
 import {
   calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
-} from '../../helpers/recalibration-pipeline.js';
-import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+} from '../../helpers/recalibration-pipeline.ts';
+import { pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 10;
 const PER_SENSOR = 1_000;

@@ -3,11 +3,11 @@
 // live readings keep arriving. Checked with plain SQL, an independent read_committed reader of
 // the calibrated topic and values computed from the documented formulas.
 import { describe, expect, it } from 'vitest';
-import { readCommitted } from '../../helpers/pipeline-processes.js';
+import { readCommitted } from '../../helpers/pipeline-processes.ts';
 import {
   calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
-} from '../../helpers/recalibration-pipeline.js';
-import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+} from '../../helpers/recalibration-pipeline.ts';
+import { pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 20;
 const PER_SENSOR = 5_000;

@@ -2,11 +2,11 @@
 // only the chosen sensor's rows from T are recalibrated; every other row (its calibrated_at
 // included) stays exactly as it was. Plain SQL, an independent read_committed reader, formulas.
 import { describe, expect, it } from 'vitest';
-import { readCommitted } from '../../helpers/pipeline-processes.js';
+import { readCommitted } from '../../helpers/pipeline-processes.ts';
 import {
   calibratedHistoryWithEditedProfiles, calibratedRows, plannedTo, recalibrationPipeline, sensorName, settled, topicProblems, verdict,
-} from '../../helpers/recalibration-pipeline.js';
-import { pgClient, uniqueName, waitFor } from '../../helpers/stack.js';
+} from '../../helpers/recalibration-pipeline.ts';
+import { pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 10;
 const PER_SENSOR = 1_000;

@@ -1,9 +1,9 @@
 // The runtime with `replay` refuses to start when the replay-state topic is missing, and says
 // which topic and how to create it, instead of running without honouring replays.
 import { describe, expect, it } from 'vitest';
-import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.js';
-import type { TaskFactory } from '../../../topology/core/task.js';
-import { brokers, createTopics, uniqueName } from '../../helpers/stack.js';
+import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.ts';
+import type { TaskFactory } from '../../../topology/core/task.ts';
+import { brokers, createTopics, uniqueName } from '../../helpers/stack.ts';
 
 describe('StreamsRuntime with replay', () => {
   it('fails to start with CONFIG_INVALID naming the missing replay-state topic', async () => {

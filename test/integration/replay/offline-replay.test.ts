@@ -2,11 +2,11 @@
 // (the classic reset), says no instance runs and waits; the runtime started later re-emits the
 // window exactly once more. Verified per key with Kafka's Java console consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/stack.ts';
 import {
   SENSORS, allCommitted, emissionsByKey, inputPositions, latestRequest, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, tsOf, verdict,
-} from './fixtures/harness.js';
+} from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 

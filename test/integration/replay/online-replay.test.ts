@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SENSORS, allCommitted, tsOf, emissionsByKey, inputPositions, latestState, produceLive, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, verdict,
-} from './fixtures/harness.js';
+} from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 

@@ -3,11 +3,11 @@
 // window emitted exactly once more, none outside). Verified per key with Kafka's Java console
 // consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/stack.ts';
 import {
   SENSORS, allCommitted, committedOffsets, emissionsByKey, inputPositions, latestRequest, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, verdict,
-} from './fixtures/harness.js';
+} from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 

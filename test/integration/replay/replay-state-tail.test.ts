@@ -5,13 +5,13 @@
 // not count as applied).
 import { Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freshProducerIdentity } from '../../../topology/core/client-workarounds.js';
-import { appliedKey, encodeState, requestKey } from '../../../topology/core/replay/state.js';
-import type { ReplayApplied, ReplayRequest } from '../../../topology/core/replay/state.js';
-import { resolveOptions } from '../../../topology/core/runtime/options.js';
-import { ReplayStateTail } from '../../../topology/core/runtime/replay-state-tail.js';
-import type { TaskFactory } from '../../../topology/core/task.js';
-import { brokers, createTopics, uniqueName } from '../../helpers/stack.js';
+import { freshProducerIdentity } from '../../../topology/core/client-workarounds.ts';
+import { appliedKey, encodeState, requestKey } from '../../../topology/core/replay/state.ts';
+import type { ReplayApplied, ReplayRequest } from '../../../topology/core/replay/state.ts';
+import { resolveOptions } from '../../../topology/core/runtime/options.ts';
+import { ReplayStateTail } from '../../../topology/core/runtime/replay-state-tail.ts';
+import type { TaskFactory } from '../../../topology/core/task.ts';
+import { brokers, createTopics, uniqueName } from '../../helpers/stack.ts';
 
 const group = 'calibrator';
 const source = 'raw';

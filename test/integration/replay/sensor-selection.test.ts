@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allCommitted, emissionsByKey, inputPositions, latestRequest, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, verdict,
-} from './fixtures/harness.js';
+} from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 

@@ -3,12 +3,12 @@
 // continues a replay it did not start: it honours the dead one's window and never applies that
 // epoch again. Verified per key with Kafka's Java console consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/stack.js';
-import { assignmentsByInstance } from '../core/fixtures/harness.js';
+import { waitFor } from '../../helpers/stack.ts';
+import { assignmentsByInstance } from '../core/fixtures/harness.ts';
 import {
   PARTITIONS, SENSORS, allCommitted, committedOffsets, emissionsByKey, inputPositions, latestRequest, replayFixture,
   runReplay, running, seedHistory, spawnReplayApp, verdict,
-} from './fixtures/harness.js';
+} from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { brokers } from '../../helpers/stack.js';
-import { ourProcesses, portOpen } from '../global-setup.js';
+import { brokers } from '../../helpers/stack.ts';
+import { ourProcesses, portOpen } from '../global-setup.ts';
 
 const run = promisify(execFile);
 const devStack = join(process.cwd(), 'bin', 'dev-stack');

@@ -1,6 +1,6 @@
 import { Consumer, FetchIsolationLevels, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.js';
+import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 function transactionalProducer(): Producer<string, string, string, string> {
   const producer = new Producer({

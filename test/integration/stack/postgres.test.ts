@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pgClient, uniqueName } from '../../helpers/stack.js';
+import { pgClient, uniqueName } from '../../helpers/stack.ts';
 
 describe('the local Postgres', () => {
   it('writes and reads back a row in the kalibra database', async () => {

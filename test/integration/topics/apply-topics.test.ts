@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { brokers, createTopics, uniqueName } from '../../helpers/stack.js';
-import { desiredTopics } from '../../../topology/calibration/topics.js';
-import type { TopicRole, TopicSpec } from '../../../topology/calibration/topics.js';
-import { applyTopics } from '../../../topology/calibration/topics-apply.js';
+import { brokers, createTopics, uniqueName } from '../../helpers/stack.ts';
+import { desiredTopics } from '../../../topology/calibration/topics.ts';
+import type { TopicRole, TopicSpec } from '../../../topology/calibration/topics.ts';
+import { applyTopics } from '../../../topology/calibration/topics-apply.ts';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { connectJsonKeySerde, connectJsonValueSerde } from '../../../topology/calibration/connect-json-serde.js';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.js';
-import { CoreError } from '../../../topology/core/errors.js';
-import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.js';
+import { connectJsonKeySerde, connectJsonValueSerde } from '../../../topology/calibration/connect-json-serde.ts';
+import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
+import { CoreError } from '../../../topology/core/errors.ts';
+import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.ts';
 
 const TOPIC = 'readings.calibrated';
 const reading: CalibratedReadingMessage = {

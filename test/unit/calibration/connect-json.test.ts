@@ -7,11 +7,11 @@ import {
   connectJsonValue,
   encodeConnectJson,
   encodeConnectJsonTombstoneKey,
-} from '../../../topology/calibration/connect-json.js';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.js';
-import { readingKey, sensorPart } from '../../../topology/calibration/reading-key.js';
-import { CoreError } from '../../../topology/core/errors.js';
-import { javaPartition } from '../../../topology/core/partitioning.js';
+} from '../../../topology/calibration/connect-json.ts';
+import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
+import { readingKey, sensorPart } from '../../../topology/calibration/reading-key.ts';
+import { CoreError } from '../../../topology/core/errors.ts';
+import { javaPartition } from '../../../topology/core/partitioning.ts';
 
 const reading: CalibratedReadingMessage = {
   sensor_id: 'sensor-001',

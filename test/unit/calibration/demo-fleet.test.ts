@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate } from '../../../topology/calibration/calibrate.js';
-import { loadProfiles } from '../../../topology/calibration/profile-loader.js';
+import { calibrate } from '../../../topology/calibration/calibrate.ts';
+import { loadProfiles } from '../../../topology/calibration/profile-loader.ts';
 
 // calibration-profiles/README.md tells the simulator how each demo sensor errs (raw as a
 // function of the true value). These are those formulas, typed in again from the README:

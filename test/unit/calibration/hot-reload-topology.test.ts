@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.js';
-import { stringSerde } from '../../../topology/core/serdes/string-serde.js';
-import { TopologyTestDriver } from '../../../topology/testing/topology-test-driver.js';
-import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.js';
-import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.js';
-import { watchProfiles } from '../../../topology/calibration/profile-watcher.js';
-import { waitFor } from '../../helpers/stack.js';
+import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.ts';
+import { stringSerde } from '../../../topology/core/serdes/string-serde.ts';
+import { TopologyTestDriver } from '../../../topology/testing/topology-test-driver.ts';
+import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
+import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.ts';
+import { watchProfiles } from '../../../topology/calibration/profile-watcher.ts';
+import { waitFor } from '../../helpers/stack.ts';
 
 const profile = (offset: string): string =>
   `sensor: sensor-001\ninput_unit: celsius\nunit: celsius\nversions:\n  - {valid_from: 2025-01-01, method: linear, gain: 1, offset: ${offset}}\n`;

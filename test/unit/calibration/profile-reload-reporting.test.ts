@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../topology/core/ops/log/logger.js';
-import { MetricsRegistry } from '../../../topology/core/ops/metrics/metrics-registry.js';
-import { profileInvalid } from '../../../topology/calibration/errors.js';
-import { profileSetOf } from '../../../topology/calibration/profile.js';
-import { parseProfile } from '../../../topology/calibration/profile-parser.js';
-import { profileReloadReporter } from '../../../topology/calibration/profile-reload-reporting.js';
+import { createLogger } from '../../../topology/core/ops/log/logger.ts';
+import { MetricsRegistry } from '../../../topology/core/ops/metrics/metrics-registry.ts';
+import { profileInvalid } from '../../../topology/calibration/errors.ts';
+import { profileSetOf } from '../../../topology/calibration/profile.ts';
+import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import { profileReloadReporter } from '../../../topology/calibration/profile-reload-reporting.ts';
 
 function setOfOne(): ReturnType<typeof profileSetOf> {
   const result = parseProfile('s1.yaml', 'sensor: s1\ninput_unit: c\nunit: c\nversions:\n  - {valid_from: 2025-01-01, method: linear, gain: 1, offset: 0}\n  - {valid_from: 2026-01-01, method: linear, gain: 1, offset: 1}\n');

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CalibrationError } from '../../../topology/calibration/errors.js';
-import type { ProfileSet } from '../../../topology/calibration/profile.js';
-import { watchProfiles } from '../../../topology/calibration/profile-watcher.js';
-import type { ProfileWatcher, ProfileWatcherOptions } from '../../../topology/calibration/profile-watcher.js';
-import { waitFor } from '../../helpers/stack.js';
+import type { CalibrationError } from '../../../topology/calibration/errors.ts';
+import type { ProfileSet } from '../../../topology/calibration/profile.ts';
+import { watchProfiles } from '../../../topology/calibration/profile-watcher.ts';
+import type { ProfileWatcher, ProfileWatcherOptions } from '../../../topology/calibration/profile-watcher.ts';
+import { waitFor } from '../../helpers/stack.ts';
 
 // The requirement: a valid change is in force within 2 s.
 const APPLY_DEADLINE_MS = 2000;
@@ -28,7 +28,10 @@ function tempDir(): string {
 /** Lays out `files` the way the kubelet mounts a ConfigMap, and swaps versions the same way. */
 class ConfigMapDir {
   private generation = 0;
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   publish(files: Record<string, string>): void {
     this.generation += 1;

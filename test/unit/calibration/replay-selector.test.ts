@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replaySelector, selects } from '../../../topology/calibration/replay-selector.js';
+import { replaySelector, selects } from '../../../topology/calibration/replay-selector.ts';
 
 const key = (sensor: string, ts: number): Buffer => Buffer.from(`${sensor}|${ts}`);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTopics, topicNamesFromEnv } from '../../../topology/calibration/topics.js';
-import { formatTopicsReport } from '../../../topology/calibration/topics-apply.js';
+import { desiredTopics, topicNamesFromEnv } from '../../../topology/calibration/topics.ts';
+import { formatTopicsReport } from '../../../topology/calibration/topics-apply.ts';
 
 describe('desired topics', () => {
   it('keeps raw readings forever in a compacted topic, and the DLQ for 30 days', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CoreError, StreamsBuilder, decideOnError, failOnError, jsonSerde, stringSerde } from '../../../topology/index.js';
-import type { ErrorHandler, SourceRecord } from '../../../topology/index.js';
-import { errorHandlerOption } from '../../../topology/core/error-handler.js';
-import { TopologyTestDriver } from '../../../topology/testing/index.js';
+import { CoreError, StreamsBuilder, decideOnError, failOnError, jsonSerde, stringSerde } from '../../../topology/index.ts';
+import type { ErrorHandler, SourceRecord } from '../../../topology/index.ts';
+import { errorHandlerOption } from '../../../topology/core/error-handler.ts';
+import { TopologyTestDriver } from '../../../topology/testing/index.ts';
 
 const Reading = z.object({ value: z.number() });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StreamsBuilder, jsonSerde, nullableSerde, stringSerde } from '../../../topology/index.js';
-import { TopologyTestDriver } from '../../../topology/testing/index.js';
+import { StreamsBuilder, jsonSerde, nullableSerde, stringSerde } from '../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../topology/testing/index.ts';
 
 // The example at the top of topology/core/README.md, kept honest: change both together.
 describe('the topology/core README example', () => {

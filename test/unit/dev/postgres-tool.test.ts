@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { embeddedPackageName, hydrateSymlinks } from '../../../dev/postgres/postgres-tool.js';
+import { embeddedPackageName, hydrateSymlinks } from '../../../dev/postgres/postgres-tool.ts';
 
 function fakePackage(): string {
   const root = mkdtempSync(join(tmpdir(), 'kalibra-embedded-pg-'));

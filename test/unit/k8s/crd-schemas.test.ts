@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { describeSchemaErrors, toStrictJsonSchema } from '../../../dev/k8s/crd-schemas.js';
+import { describeSchemaErrors, toStrictJsonSchema } from '../../../dev/k8s/crd-schemas.ts';
 
 function errors(schema: unknown, value: unknown): string[] {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(toStrictJsonSchema(schema) as object);

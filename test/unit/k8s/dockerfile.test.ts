@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../dev/k8s/render.js';
+import { repoRoot } from '../../../dev/k8s/render.ts';
 
 // No Docker engine here: the image cannot be built in CI, so its structure is checked
 // instead (stages, user, secrets, health), and the probes in k8s/ are tested beside it.

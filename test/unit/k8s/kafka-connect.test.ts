@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../dev/k8s/render.js';
-import type { K8sObject } from '../../../dev/k8s/render.js';
-import { find, one, rendered } from './rendered.js';
+import { repoRoot } from '../../../dev/k8s/render.ts';
+import type { K8sObject } from '../../../dev/k8s/render.ts';
+import { find, one, rendered } from './rendered.ts';
 
 interface Connector { class: string; tasksMax: number; config: Record<string, unknown> }
 interface Volume { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { crdSchemasDir, loadCrdValidators } from '../../../dev/k8s/crd-schemas.js';
-import { renderTargets } from '../../../dev/k8s/render.js';
-import { validateManifests } from '../../../dev/k8s/validate.js';
-import { one, rendered } from './rendered.js';
+import { crdSchemasDir, loadCrdValidators } from '../../../dev/k8s/crd-schemas.ts';
+import { renderTargets } from '../../../dev/k8s/render.ts';
+import { validateManifests } from '../../../dev/k8s/validate.ts';
+import { one, rendered } from './rendered.ts';
 
 const crds = loadCrdValidators();
 if (crds === undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listedProfileFiles, profileFiles, syncedKustomization } from '../../../dev/k8s/sync-profiles.js';
-import { one, rendered } from './rendered.js';
+import { listedProfileFiles, profileFiles, syncedKustomization } from '../../../dev/k8s/sync-profiles.ts';
+import { one, rendered } from './rendered.ts';
 
 describe('calibration profiles in Kubernetes', () => {
   it('the ConfigMap lists exactly the files in calibration-profiles/ (run dev/k8s/sync-profiles.ts if not)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { renderKustomization } from '../../../dev/k8s/render.js';
+import { renderKustomization } from '../../../dev/k8s/render.ts';
 
 describe('rendering k8s/', () => {
   it('says plainly that kubectl is missing, and what it is needed for', async () => {

@@ -1,6 +1,6 @@
 // Renders each k8s/ target once per test file (kubectl kustomize takes a second or two).
-import { renderKustomization } from '../../../dev/k8s/render.js';
-import type { K8sObject } from '../../../dev/k8s/render.js';
+import { renderKustomization } from '../../../dev/k8s/render.ts';
+import type { K8sObject } from '../../../dev/k8s/render.ts';
 
 const cache = new Map<string, Promise<K8sObject[]>>();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTopics } from '../../../topology/calibration/topics.js';
-import type { TopicSpec } from '../../../topology/calibration/topics.js';
-import { find, rendered } from './rendered.js';
+import { desiredTopics } from '../../../topology/calibration/topics.ts';
+import type { TopicSpec } from '../../../topology/calibration/topics.ts';
+import { find, rendered } from './rendered.ts';
 
 interface KafkaTopicSpec { topicName?: string; partitions: number; replicas: number; config: Record<string, unknown> }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sObject } from '../../../dev/k8s/render.js';
-import { find, one, rendered } from './rendered.js';
+import type { K8sObject } from '../../../dev/k8s/render.ts';
+import { find, one, rendered } from './rendered.ts';
 
 interface Probe { httpGet?: { path: string; port: string | number } }
 interface Container {

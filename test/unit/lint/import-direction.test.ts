@@ -24,22 +24,22 @@ async function importErrors(file: string, source: string): Promise<string[]> {
 
 describe('import direction', { timeout: 60_000 }, () => {
   it('rejects topology/core importing from topology/calibration', async () => {
-    const errors = await importErrors('topology/core/example.ts', "import { x } from '../calibration/x.js';\nexport const y = x;\n");
+    const errors = await importErrors('topology/core/example.ts', "import { x } from '../calibration/x.ts';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/topology\/core knows nothing/);
   });
 
   it('rejects connectors importing from bin', async () => {
-    const errors = await importErrors('connectors/postgres/example.ts', "import { x } from '../../bin/x.js';\nexport const y = x;\n");
+    const errors = await importErrors('connectors/postgres/example.ts', "import { x } from '../../bin/x.ts';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/connectors may import topology\/core only/);
   });
 
   it('rejects topology/calibration importing from connectors', async () => {
-    const errors = await importErrors('topology/calibration/example.ts', "import { x } from '../../connectors/postgres/x.js';\nexport const y = x;\n");
+    const errors = await importErrors('topology/calibration/example.ts', "import { x } from '../../connectors/postgres/x.ts';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/topology\/calibration may import topology\/core only/);
   });
 
   it('allows topology/calibration to import topology/core', async () => {
-    const errors = await importErrors('topology/calibration/example.ts', "import { x } from '../core/x.js';\nexport const y = x;\n");
+    const errors = await importErrors('topology/calibration/example.ts', "import { x } from '../core/x.ts';\nexport const y = x;\n");
     expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StreamsBuilder, jsonSerde, stringSerde } from '../../../topology/index.js';
-import { TopologyTestDriver } from '../../../topology/testing/index.js';
+import { StreamsBuilder, jsonSerde, stringSerde } from '../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../topology/testing/index.ts';
 
 // The example in the module doc of topology/testing/index.ts, kept honest: if this test
 // changes, change the doc too.

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { DemoError } from './errors.js';
+import { DemoError } from './errors.ts';
 
 export interface ChildSpec {
   name: string;

@@ -1,10 +1,10 @@
 // The options of bin/demo, declared once for parsing, --help and the README reference. Every
 // other setting (Kafka, DATABASE_URL, topic names) is read from the environment by the child
 // processes themselves; the demo reads them too only to watch the same topics and tables.
-import { databaseOptions } from '../../core/ops/config/database-options.js';
-import { defineOptions } from '../../core/ops/config/option.js';
-import { kafkaOptions } from '../../core/ops/kafka/kafka-options.js';
-import { topicOptions } from '../topic-options.js';
+import { databaseOptions } from '../../core/ops/config/database-options.ts';
+import { defineOptions } from '../../core/ops/config/option.ts';
+import { kafkaOptions } from '../../core/ops/kafka/kafka-options.ts';
+import { topicOptions } from '../topic-options.ts';
 
 const group = 'Demo';
 

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { DemoChild } from './child-process.js';
-import { DemoError } from './errors.js';
+import { DemoChild } from './child-process.ts';
+import { DemoError } from './errors.ts';
 
 export interface PipelineSettings {
   root: string;

@@ -1,7 +1,7 @@
 // The live terminal view of bin/demo: DemoState in, lines out. Pure (no clock, no terminal)
 // so it is tested as text; the caller clears the screen and prints the lines each second.
 
-import type { DemoState, SensorLine } from './demo-state.js';
+import type { DemoState, SensorLine } from './demo-state.ts';
 
 const COLUMNS = [
   { title: 'sensor', width: 11 },

@@ -3,7 +3,7 @@
 // samples and answers p50/p99. Pure: times are passed in. Only readings taken after
 // `fromMs` count, so back-filled history (ts long ago) never poses as latency.
 
-import type { LatencySummary } from './demo-state.js';
+import type { LatencySummary } from './demo-state.ts';
 
 export interface RowKey {
   sensorId: string;

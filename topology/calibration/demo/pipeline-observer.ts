@@ -3,9 +3,9 @@
 // NOTIFYs of the calibrated sink, which time when a calibrated row became visible. It only
 // reads; it never writes a table.
 import pg from 'pg';
-import type { SensorLine } from './demo-state.js';
-import { LatencyWindow } from './latency-window.js';
-import type { RowKey } from './latency-window.js';
+import type { SensorLine } from './demo-state.ts';
+import { LatencyWindow } from './latency-window.ts';
+import type { RowKey } from './latency-window.ts';
 
 /** The channel the sinks NOTIFY on after each committed batch (connectors/postgres/sql.ts). */
 const OFFSETS_CHANNEL = 'kalibra_sink_offsets';

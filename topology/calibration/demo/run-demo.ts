@@ -4,21 +4,21 @@
 // started and waits for each. It never stops the broker or Postgres.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigValues } from '../../core/ops/config/option.js';
-import type { KafkaConnectionOptions } from '../../core/ops/kafka/connection-options.js';
-import { parseTimeSpec } from '../../core/replay/time-spec.js';
-import { fleet } from '../simulator/sensor-models.js';
-import { runSimulator } from '../simulator/run-simulator.js';
-import type { SimulatedRecord } from '../simulator/readings.js';
-import type { DemoChild } from './child-process.js';
-import type { demoCommandOptions } from './demo-options.js';
-import { runStep, startChild } from './demo-processes.js';
-import type { PipelineSettings } from './demo-processes.js';
-import type { DemoPhase, DemoState } from './demo-state.js';
-import { renderDemoView } from './demo-view.js';
-import { DemoError } from './errors.js';
-import { PipelineObserver } from './pipeline-observer.js';
-import { sumAll, sumByLabel } from './prometheus-text.js';
+import type { ConfigValues } from '../../core/ops/config/option.ts';
+import type { KafkaConnectionOptions } from '../../core/ops/kafka/connection-options.ts';
+import { parseTimeSpec } from '../../core/replay/time-spec.ts';
+import { fleet } from '../simulator/sensor-models.ts';
+import { runSimulator } from '../simulator/run-simulator.ts';
+import type { SimulatedRecord } from '../simulator/readings.ts';
+import type { DemoChild } from './child-process.ts';
+import type { demoCommandOptions } from './demo-options.ts';
+import { runStep, startChild } from './demo-processes.ts';
+import type { PipelineSettings } from './demo-processes.ts';
+import type { DemoPhase, DemoState } from './demo-state.ts';
+import { renderDemoView } from './demo-view.ts';
+import { DemoError } from './errors.ts';
+import { PipelineObserver } from './pipeline-observer.ts';
+import { sumAll, sumByLabel } from './prometheus-text.ts';
 
 export type DemoConfig = ConfigValues<typeof demoCommandOptions>;
 

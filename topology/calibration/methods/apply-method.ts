@@ -1,12 +1,12 @@
 // Applies one version's method to a raw value. Pure; never throws: a value the method
 // cannot map (outside a table, no real root, non-positive resistance) comes back as NaN
 // and the caller reports out_of_range.
-import type { MethodParams } from '../profile.js';
-import { callendarVanDusenCelsius } from './callendar-van-dusen.js';
-import { linear } from './linear.js';
-import { polynomial } from './polynomial.js';
-import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from './steinhart-hart.js';
-import { table } from './table.js';
+import type { MethodParams } from '../profile.ts';
+import { callendarVanDusenCelsius } from './callendar-van-dusen.ts';
+import { linear } from './linear.ts';
+import { polynomial } from './polynomial.ts';
+import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from './steinhart-hart.ts';
+import { table } from './table.ts';
 
 /** `unit` is the profile's output unit; only steinhart-hart looks at it (kelvin or celsius). */
 export function applyMethod(params: MethodParams, raw: number, unit: string): number {

@@ -3,8 +3,8 @@
 // duplicate sends. Deterministic for a seed, so a test can recompute the true value of any
 // reading without talking to the simulator.
 import { createHash } from 'node:crypto';
-import { readingKey } from '../reading-key.js';
-import type { SensorModel } from './sensor-models.js';
+import { readingKey } from '../reading-key.ts';
+import type { SensorModel } from './sensor-models.ts';
 
 const HOUR = 3_600_000;
 const KNOT = 10 * 60_000;

@@ -3,9 +3,9 @@
 // partitioning follow ARCHITECTURE.md (key `<sensor>|<ts>`, Java murmur2 of the sensor),
 // and each record's timestamp is the reading's ts, so replay can find it by time.
 import { Producer, type BaseOptions } from '@platformatic/kafka';
-import { javaCompatiblePartitioner } from '../../core/partitioning.js';
-import { sensorPart } from '../reading-key.js';
-import { generate, type GenerateOptions, type SimulatedRecord } from './readings.js';
+import { javaCompatiblePartitioner } from '../../core/partitioning.ts';
+import { sensorPart } from '../reading-key.ts';
+import { generate, type GenerateOptions, type SimulatedRecord } from './readings.ts';
 
 export interface SimulatorOptions extends GenerateOptions {
   connection: BaseOptions;

@@ -1,5 +1,5 @@
 // The options of bin/simulate, declared once for parsing, --help and the README reference.
-import { defineOptions } from '../../core/ops/config/option.js';
+import { defineOptions } from '../../core/ops/config/option.ts';
 
 const group = 'Simulator';
 

@@ -1,13 +1,13 @@
 // The typed stream of the DSL, after Kafka Streams' KStream. Every operation adds one node
 // to the topology and returns the stream after it; nothing runs until a runtime or the
 // TopologyTestDriver drives the built topology. Functions given here must be pure and quick.
-import type { ProcessorSupplier } from '../processor.js';
-import type { Predicate } from './operations/filter.js';
-import type { FlatKeyValueMapper } from './operations/flat-map.js';
-import type { KeyValueMapper } from './operations/map.js';
-import type { ValueMapper } from './operations/map-values.js';
-import type { ForeachAction } from './operations/peek.js';
-import type { Named, Produced, TopicNameExtractor } from './options.js';
+import type { ProcessorSupplier } from '../processor.ts';
+import type { Predicate } from './operations/filter.ts';
+import type { FlatKeyValueMapper } from './operations/flat-map.ts';
+import type { KeyValueMapper } from './operations/map.ts';
+import type { ValueMapper } from './operations/map-values.ts';
+import type { ForeachAction } from './operations/peek.ts';
+import type { Named, Produced, TopicNameExtractor } from './options.ts';
 
 export interface KStream<K, V> {
   /** Keeps the records `predicate` accepts. A type guard narrows the value type. */

@@ -1,13 +1,13 @@
 // Where a topology starts, after Kafka Streams' StreamsBuilder: `stream(topic)` opens a
 // typed stream, `build()` freezes what was added into a Topology. A builder builds once;
 // it must never hand out a topology that can still change.
-import { CoreError } from '../errors.js';
-import { TopologyGraph } from '../internal/graph.js';
-import { StreamNode } from '../internal/stream-node.js';
-import type { KStream } from './kstream.js';
-import { requireSerdes, requireTopic } from './options.js';
-import type { Consumed } from './options.js';
-import { Topology } from './topology.js';
+import { CoreError } from '../errors.ts';
+import { TopologyGraph } from '../internal/graph.ts';
+import { StreamNode } from '../internal/stream-node.ts';
+import type { KStream } from './kstream.ts';
+import { requireSerdes, requireTopic } from './options.ts';
+import type { Consumed } from './options.ts';
+import { Topology } from './topology.ts';
 
 export class StreamsBuilder {
   private readonly graph = new TopologyGraph();

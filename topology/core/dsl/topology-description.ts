@@ -1,7 +1,7 @@
 // What describe() returns: the topology as plain, JSON-printable data (after Kafka Streams'
 // TopologyDescription), plus a text rendering for logs and READMEs. Built from the graph;
 // it must never expose processors, serdes or functions themselves.
-import type { GraphNode } from '../internal/graph.js';
+import type { GraphNode } from '../internal/graph.ts';
 
 export interface SourceDescription {
   readonly type: 'source';

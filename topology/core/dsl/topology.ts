@@ -1,11 +1,11 @@
 // A built topology: what StreamsBuilder.build() returns. It is the TaskFactory the runtime
 // and the TopologyTestDriver run, and it can describe itself. Immutable: it never changes
 // after build, so every task made from it behaves the same.
-import type { GraphNode } from '../internal/graph.js';
-import { StreamTask } from '../internal/stream-task.js';
-import type { Task, TaskFactory, TaskIO } from '../task.js';
-import { describeGraph, formatTopologyDescription } from './topology-description.js';
-import type { TopologyDescription } from './topology-description.js';
+import type { GraphNode } from '../internal/graph.ts';
+import { StreamTask } from '../internal/stream-task.ts';
+import type { Task, TaskFactory, TaskIO } from '../task.ts';
+import { describeGraph, formatTopologyDescription } from './topology-description.ts';
+import type { TopologyDescription } from './topology-description.ts';
 
 export class Topology implements TaskFactory {
   readonly sourceTopics: readonly string[];

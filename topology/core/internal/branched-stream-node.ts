@@ -1,16 +1,16 @@
 // `split()` under construction: one split node now, then one pass-through node per branch,
 // named `<split>-<branch>`, that the split node forwards to by name. Once the default
 // branch is chosen (or refused) the split is closed and more branches are an error.
-import { CoreError } from '../errors.js';
-import type { BranchedKStream, KStream } from '../dsl/kstream.js';
-import type { Predicate } from '../dsl/operations/filter.js';
-import { passThroughProcessor } from '../dsl/operations/pass-through.js';
-import { splitProcessor } from '../dsl/operations/split.js';
-import type { Branch } from '../dsl/operations/split.js';
-import { requireFunction } from '../dsl/options.js';
-import type { Named } from '../dsl/options.js';
-import type { TopologyGraph } from './graph.js';
-import { StreamNode } from './stream-node.js';
+import { CoreError } from '../errors.ts';
+import type { BranchedKStream, KStream } from '../dsl/kstream.ts';
+import type { Predicate } from '../dsl/operations/filter.ts';
+import { passThroughProcessor } from '../dsl/operations/pass-through.ts';
+import { splitProcessor } from '../dsl/operations/split.ts';
+import type { Branch } from '../dsl/operations/split.ts';
+import { requireFunction } from '../dsl/options.ts';
+import type { Named } from '../dsl/options.ts';
+import type { TopologyGraph } from './graph.ts';
+import { StreamNode } from './stream-node.ts';
 
 export class BranchedStreamNode<K, V, B = Record<never, never>> implements BranchedKStream<K, V, B> {
   private readonly splitName: string;
@@ -19,11 +19,13 @@ export class BranchedStreamNode<K, V, B = Record<never, never>> implements Branc
   private defaultChild: string | undefined;
   private closed = false;
 
+  private readonly graph: TopologyGraph;
   constructor(
-    private readonly graph: TopologyGraph,
+    graph: TopologyGraph,
     parent: string,
     options: Named | undefined,
   ) {
+    this.graph = graph;
     this.splitName = graph.nameFor('split', options?.name, 'split(options.name)');
     const supplier = splitProcessor<K, V>(this.branches, () => this.defaultChild);
     graph.add({ kind: 'processor', name: this.splitName, operation: 'split', supplier: supplier, parent, children: [] });

@@ -2,8 +2,8 @@
 // dead-letter handler gets. A KalibraError passes through unchanged, so a processor's own
 // code (e.g. INVALID_VALUE) reaches the DLQ headers; anything else gets `code` and is kept
 // as `cause`. Must never throw.
-import { CoreError, isKalibraError } from '../errors.js';
-import type { CoreErrorCode, KalibraError } from '../errors.js';
+import { CoreError, isKalibraError } from '../errors.ts';
+import type { CoreErrorCode, KalibraError } from '../errors.ts';
 
 export function asKalibraError(thrown: unknown, code: CoreErrorCode, where: string): KalibraError {
   if (isKalibraError(thrown)) return thrown;

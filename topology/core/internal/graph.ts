@@ -1,10 +1,10 @@
 // The topology as data: named nodes and the edges between them, built by the DSL and read
 // by describe() and the task. It holds no processor instances and no state, so one graph
 // can make any number of tasks.
-import { CoreError } from '../errors.js';
-import type { ProcessorSupplier } from '../processor.js';
-import type { TopicNameExtractor } from '../dsl/options.js';
-import type { Deserializer, Serializer } from '../serdes/serde.js';
+import { CoreError } from '../errors.ts';
+import type { ProcessorSupplier } from '../processor.ts';
+import type { TopicNameExtractor } from '../dsl/options.ts';
+import type { Deserializer, Serializer } from '../serdes/serde.ts';
 
 export interface SourceNode {
   readonly kind: 'source';

@@ -1,9 +1,9 @@
 // The ProcessorContext one processor instance gets: forwarding to its children, the
 // metadata of the record being processed, and wall-clock punctuations. It reaches the task
 // only through TaskPort, so it cannot send to Kafka or skip the task's error handling.
-import { CoreError } from '../errors.js';
-import type { Cancellable, ProcessorContext, Punctuator } from '../processor.js';
-import type { RecordMetadata, StreamRecord } from '../record.js';
+import { CoreError } from '../errors.ts';
+import type { Cancellable, ProcessorContext, Punctuator } from '../processor.ts';
+import type { RecordMetadata, StreamRecord } from '../record.ts';
 
 /** What a context needs from its task. */
 export interface TaskPort {
@@ -14,11 +14,18 @@ export interface TaskPort {
 }
 
 export class NodeContext implements ProcessorContext<unknown, unknown> {
+  readonly processorName: string;
+  readonly childNames: readonly string[];
+  private readonly task: TaskPort;
   constructor(
-    readonly processorName: string,
-    readonly childNames: readonly string[],
-    private readonly task: TaskPort,
-  ) {}
+    processorName: string,
+    childNames: readonly string[],
+    task: TaskPort,
+  ) {
+    this.processorName = processorName;
+    this.childNames = childNames;
+    this.task = task;
+  }
 
   forward(record: StreamRecord<unknown, unknown>, childName?: string): void {
     if (childName === undefined) {

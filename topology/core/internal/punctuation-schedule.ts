@@ -1,8 +1,8 @@
 // Wall-clock punctuations of one task: when each is due and what to run. It only keeps
 // time; it must never run a callback outside `runDue`, so punctuations happen only when
 // the runtime (or the TopologyTestDriver) asks.
-import { CoreError } from '../errors.js';
-import type { Cancellable, Punctuator } from '../processor.js';
+import { CoreError } from '../errors.ts';
+import type { Cancellable, Punctuator } from '../processor.ts';
 
 interface Entry {
   readonly processorName: string;

@@ -1,11 +1,11 @@
 // The end of a branch: picks the topic, encodes key and value with the sink's serdes and
 // hands the bytes to the task. Encoding errors are SERIALIZATION_FAILED; a topic extractor
 // that throws or answers no topic is PROCESSING_FAILED. It never sends anything itself.
-import { CoreError } from '../errors.js';
-import type { OutputRecord } from '../task.js';
-import type { StreamRecord } from '../record.js';
-import type { SinkNode } from './graph.js';
-import { asKalibraError } from './failure.js';
+import { CoreError } from '../errors.ts';
+import type { OutputRecord } from '../task.ts';
+import type { StreamRecord } from '../record.ts';
+import type { SinkNode } from './graph.ts';
+import { asKalibraError } from './failure.ts';
 
 export function toOutputRecord(node: SinkNode, record: StreamRecord<unknown, unknown>): OutputRecord {
   const topic = resolveTopic(node, record);

@@ -1,28 +1,33 @@
 // The KStream the DSL hands out: a position in the graph. Each method validates its
 // arguments, adds one node from dsl/operations and returns the stream after it. It holds
 // no records and must never run user functions itself.
-import type { BranchedKStream, KStream } from '../dsl/kstream.js';
-import { filterProcessor } from '../dsl/operations/filter.js';
-import type { Predicate } from '../dsl/operations/filter.js';
-import { flatMapProcessor } from '../dsl/operations/flat-map.js';
-import type { FlatKeyValueMapper } from '../dsl/operations/flat-map.js';
-import { mapProcessor } from '../dsl/operations/map.js';
-import type { KeyValueMapper } from '../dsl/operations/map.js';
-import { mapValuesProcessor } from '../dsl/operations/map-values.js';
-import type { ValueMapper } from '../dsl/operations/map-values.js';
-import { peekProcessor } from '../dsl/operations/peek.js';
-import type { ForeachAction } from '../dsl/operations/peek.js';
-import { requireFunction, requireSerdes, requireTopic } from '../dsl/options.js';
-import type { Named, Produced, TopicNameExtractor } from '../dsl/options.js';
-import type { ProcessorSupplier } from '../processor.js';
-import { BranchedStreamNode } from './branched-stream-node.js';
-import type { TopologyGraph } from './graph.js';
+import type { BranchedKStream, KStream } from '../dsl/kstream.ts';
+import { filterProcessor } from '../dsl/operations/filter.ts';
+import type { Predicate } from '../dsl/operations/filter.ts';
+import { flatMapProcessor } from '../dsl/operations/flat-map.ts';
+import type { FlatKeyValueMapper } from '../dsl/operations/flat-map.ts';
+import { mapProcessor } from '../dsl/operations/map.ts';
+import type { KeyValueMapper } from '../dsl/operations/map.ts';
+import { mapValuesProcessor } from '../dsl/operations/map-values.ts';
+import type { ValueMapper } from '../dsl/operations/map-values.ts';
+import { peekProcessor } from '../dsl/operations/peek.ts';
+import type { ForeachAction } from '../dsl/operations/peek.ts';
+import { requireFunction, requireSerdes, requireTopic } from '../dsl/options.ts';
+import type { Named, Produced, TopicNameExtractor } from '../dsl/options.ts';
+import type { ProcessorSupplier } from '../processor.ts';
+import { BranchedStreamNode } from './branched-stream-node.ts';
+import type { TopologyGraph } from './graph.ts';
 
 export class StreamNode<K, V> implements KStream<K, V> {
+  private readonly graph: TopologyGraph;
+  private readonly nodeName: string;
   constructor(
-    private readonly graph: TopologyGraph,
-    private readonly nodeName: string,
-  ) {}
+    graph: TopologyGraph,
+    nodeName: string,
+  ) {
+    this.graph = graph;
+    this.nodeName = nodeName;
+  }
 
   filter<S extends V>(predicate: (key: K, value: V) => value is S, options?: Named): KStream<K, S>;
   filter(predicate: Predicate<K, V>, options?: Named): KStream<K, V>;

@@ -3,17 +3,17 @@
 // every processor is done, then sent; if anything throws, none are sent and the source
 // record goes to io.deadLetter instead. It must never catch what io itself throws (a
 // `fail` decision has to reach the runtime).
-import { CoreError } from '../errors.js';
-import type { KalibraError } from '../errors.js';
-import type { Cancellable, Processor, Punctuator } from '../processor.js';
-import type { RecordMetadata, StreamRecord } from '../record.js';
-import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.js';
-import type { GraphNode, SourceNode } from './graph.js';
-import { asKalibraError, withContext } from './failure.js';
-import { NodeContext } from './node-context.js';
-import type { TaskPort } from './node-context.js';
-import { PunctuationSchedule } from './punctuation-schedule.js';
-import { toOutputRecord } from './sink-node.js';
+import { CoreError } from '../errors.ts';
+import type { KalibraError } from '../errors.ts';
+import type { Cancellable, Processor, Punctuator } from '../processor.ts';
+import type { RecordMetadata, StreamRecord } from '../record.ts';
+import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.ts';
+import type { GraphNode, SourceNode } from './graph.ts';
+import { asKalibraError, withContext } from './failure.ts';
+import { NodeContext } from './node-context.ts';
+import type { TaskPort } from './node-context.ts';
+import { PunctuationSchedule } from './punctuation-schedule.ts';
+import { toOutputRecord } from './sink-node.ts';
 
 type AnyProcessor = Processor<unknown, unknown, unknown, unknown>;
 
@@ -26,10 +26,14 @@ export class StreamTask implements Task, TaskPort {
   private pending: OutputRecord[] | undefined;
   private closed = false;
 
+  private readonly nodes: ReadonlyMap<string, GraphNode>;
+  private readonly io: TaskIO;
   constructor(
-    private readonly nodes: ReadonlyMap<string, GraphNode>,
-    private readonly io: TaskIO,
+    nodes: ReadonlyMap<string, GraphNode>,
+    io: TaskIO,
   ) {
+    this.nodes = nodes;
+    this.io = io;
     for (const node of nodes.values()) {
       if (node.kind === 'source') this.sources.set(node.topic, node);
       if (node.kind === 'processor') this.processors.set(node.name, node.supplier());

@@ -1,8 +1,8 @@
 // Every error the operational plumbing (config, Kafka connection options, ops HTTP server,
 // shutdown) throws: one class, a closed list of codes. Messages name the option and the bad
 // value, but never a secret's value: a message may end up in a log or on a terminal.
-import { KalibraError } from '../errors.js';
-import type { KalibraErrorOptions } from '../errors.js';
+import { KalibraError } from '../errors.ts';
+import type { KalibraErrorOptions } from '../errors.ts';
 
 export const OpsErrorCodes = [
   'CONFIG_INVALID',        // an option is missing, malformed or contradicts another; the message names it

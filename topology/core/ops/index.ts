@@ -1,45 +1,45 @@
 // Public entry of the operational plumbing (config, Kafka connection options, logging,
 // metrics, ops HTTP server, shutdown). Named exports only; topology/index.ts re-exports these.
-export { ConfigError, OpsError, OpsErrorCodes } from './errors.js';
-export type { ConfigIssue, OpsErrorCode } from './errors.js';
+export { ConfigError, OpsError, OpsErrorCodes } from './errors.ts';
+export type { ConfigIssue, OpsErrorCode } from './errors.ts';
 
-export { defineOptions, flagName, OptionTypes } from './config/option.js';
-export type { ConfigValues, OptionDeclaration, OptionDeclarations, OptionType, OptionValue } from './config/option.js';
-export { isSecret, REDACTED, Secret } from './config/secret.js';
-export { parseConfig } from './config/parse-config.js';
-export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.js';
-export { parseDuration } from './config/parse-value.js';
-export { renderHelp } from './config/help.js';
-export type { HelpOptions } from './config/help.js';
-export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config/reference.js';
-export type { ReferenceOptions } from './config/reference.js';
-export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.js';
-export type { CommandLineOptions, LoadedConfig } from './config/command-line.js';
-export { databaseOptions } from './config/database-options.js';
-export { processOptions, resolveInstanceId } from './config/process-options.js';
+export { defineOptions, flagName, OptionTypes } from './config/option.ts';
+export type { ConfigValues, OptionDeclaration, OptionDeclarations, OptionType, OptionValue } from './config/option.ts';
+export { isSecret, REDACTED, Secret } from './config/secret.ts';
+export { parseConfig } from './config/parse-config.ts';
+export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.ts';
+export { parseDuration } from './config/parse-value.ts';
+export { renderHelp } from './config/help.ts';
+export type { HelpOptions } from './config/help.ts';
+export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config/reference.ts';
+export type { ReferenceOptions } from './config/reference.ts';
+export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.ts';
+export type { CommandLineOptions, LoadedConfig } from './config/command-line.ts';
+export { databaseOptions } from './config/database-options.ts';
+export { processOptions, resolveInstanceId } from './config/process-options.ts';
 
-export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.js';
-export type { KafkaSaslMechanism } from './kafka/kafka-options.js';
-export { kafkaConnectionOptions } from './kafka/connection-options.js';
-export type { ConnectionOptionsContext, KafkaConfig, KafkaConnectionOptions } from './kafka/connection-options.js';
+export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.ts';
+export type { KafkaSaslMechanism } from './kafka/kafka-options.ts';
+export { kafkaConnectionOptions } from './kafka/connection-options.ts';
+export type { ConnectionOptionsContext, KafkaConfig, KafkaConnectionOptions } from './kafka/connection-options.ts';
 
-export { createLogger } from './log/logger.js';
-export type { LogFields, Logger, LoggerOptions } from './log/logger.js';
-export { LogLevels } from './log/log-level.js';
-export type { LogLevel } from './log/log-level.js';
-export { Redactor } from './log/redact.js';
+export { createLogger } from './log/logger.ts';
+export type { LogFields, Logger, LoggerOptions } from './log/logger.ts';
+export { LogLevels } from './log/log-level.ts';
+export type { LogLevel } from './log/log-level.ts';
+export { Redactor } from './log/redact.ts';
 
-export { METRIC_PREFIX, MetricsRegistry } from './metrics/metrics-registry.js';
-export type { HistogramSpec, MetricSpec, MetricsRegistryOptions } from './metrics/metrics-registry.js';
-export { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.js';
+export { METRIC_PREFIX, MetricsRegistry } from './metrics/metrics-registry.ts';
+export type { HistogramSpec, MetricSpec, MetricsRegistryOptions } from './metrics/metrics-registry.ts';
+export { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
 
-export { Readiness } from './http/readiness.js';
-export type { ReadinessCheck, ReadinessReport } from './http/readiness.js';
-export { startOpsServer } from './http/ops-server.js';
-export type { OpsServer, OpsServerOptions } from './http/ops-server.js';
+export { Readiness } from './http/readiness.ts';
+export type { ReadinessCheck, ReadinessReport } from './http/readiness.ts';
+export { startOpsServer } from './http/ops-server.ts';
+export type { OpsServer, OpsServerOptions } from './http/ops-server.ts';
 
-export { ExitCodes, Shutdown } from './shutdown/shutdown.js';
-export type { CloseHook, ShutdownOptions } from './shutdown/shutdown.js';
+export { ExitCodes, Shutdown } from './shutdown/shutdown.ts';
+export type { CloseHook, ShutdownOptions } from './shutdown/shutdown.ts';
 
-export { startProcessOps } from './process-ops.js';
-export type { ProcessOps, ProcessOpsOptions } from './process-ops.js';
+export { startProcessOps } from './process-ops.ts';
+export type { ProcessOps, ProcessOpsOptions } from './process-ops.ts';

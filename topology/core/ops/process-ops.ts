@@ -2,18 +2,18 @@
 // JSON logger (secrets redacted), Prometheus registry with the runtime metrics, readiness,
 // the /healthz /readyz /metrics server, and signal-driven shutdown. It starts nothing that
 // touches Kafka or Postgres; the process registers its own close hooks on `shutdown`.
-import type { RuntimeMetrics } from '../metrics.js';
-import type { ConfigValues } from './config/option.js';
-import { resolveInstanceId } from './config/process-options.js';
-import type { processOptions } from './config/process-options.js';
-import { Readiness } from './http/readiness.js';
-import { startOpsServer } from './http/ops-server.js';
-import type { OpsServer } from './http/ops-server.js';
-import { createLogger } from './log/logger.js';
-import type { Logger, LoggerOptions } from './log/logger.js';
-import { MetricsRegistry } from './metrics/metrics-registry.js';
-import { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.js';
-import { Shutdown } from './shutdown/shutdown.js';
+import type { RuntimeMetrics } from '../metrics.ts';
+import type { ConfigValues } from './config/option.ts';
+import { resolveInstanceId } from './config/process-options.ts';
+import type { processOptions } from './config/process-options.ts';
+import { Readiness } from './http/readiness.ts';
+import { startOpsServer } from './http/ops-server.ts';
+import type { OpsServer } from './http/ops-server.ts';
+import { createLogger } from './log/logger.ts';
+import type { Logger, LoggerOptions } from './log/logger.ts';
+import { MetricsRegistry } from './metrics/metrics-registry.ts';
+import { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
+import { Shutdown } from './shutdown/shutdown.ts';
 
 export interface ProcessOpsOptions {
   /** The command, e.g. `calibrator`: every log line carries it as `process`. */

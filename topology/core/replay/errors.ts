@@ -1,6 +1,6 @@
 // Errors of replay planning and application. Argument errors are the operator's to fix
 // (the CLI prints one line and exits 2); the rest carry the Kafka error as `cause`.
-import { KalibraError, type KalibraErrorOptions } from '../errors.js';
+import { KalibraError, type KalibraErrorOptions } from '../errors.ts';
 
 export const ReplayErrorCodes = [
   'INVALID_TIME',      // a --from/--to value is not a time we can read

@@ -2,7 +2,7 @@
 // at or after --from (ListOffsets by timestamp), the first at or after --to, the end of the
 // log now, and where the group stands. Reads only; changes nothing.
 import type { Admin } from '@platformatic/kafka';
-import { ReplayError } from './errors.js';
+import { ReplayError } from './errors.ts';
 
 export interface PartitionPlan {
   partition: number;

@@ -2,8 +2,8 @@
 // committed offset has passed the end captured when the request was made. Yields one
 // progress figure per tick; rendering is separate and pure.
 import type { Admin } from '@platformatic/kafka';
-import { readReplayState, type StateLocation } from './state-store.js';
-import type { ReplayRequest, ReplayState } from './state.js';
+import { readReplayState, type StateLocation } from './state-store.ts';
+import type { ReplayRequest, ReplayState } from './state.ts';
 
 export interface ReplayProgress {
   done: boolean;

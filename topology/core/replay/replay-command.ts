@@ -4,17 +4,17 @@
 // and leaves the group's offsets and the replay-state topic as they were.
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
-import { isKalibraError } from '../errors.js';
-import { ReplayError } from './errors.js';
-import { planRecords, planReplay } from './plan.js';
-import type { ReplayPlan } from './plan.js';
-import { renderProgress, watchReplay } from './progress.js';
-import type { ReplayProgress } from './progress.js';
-import { startReplay } from './start-replay.js';
-import { readReplayState } from './state-store.js';
-import type { KafkaConnection, StateLocation } from './state-store.js';
-import type { ReplayRequest } from './state.js';
-import { parseTimeSpec } from './time-spec.js';
+import { isKalibraError } from '../errors.ts';
+import { ReplayError } from './errors.ts';
+import { planRecords, planReplay } from './plan.ts';
+import type { ReplayPlan } from './plan.ts';
+import { renderProgress, watchReplay } from './progress.ts';
+import type { ReplayProgress } from './progress.ts';
+import { startReplay } from './start-replay.ts';
+import { readReplayState } from './state-store.ts';
+import type { KafkaConnection, StateLocation } from './state-store.ts';
+import type { ReplayRequest } from './state.ts';
+import { parseTimeSpec } from './time-spec.ts';
 
 export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;

@@ -4,10 +4,10 @@
 // be stopped. Either way the request lands in the replay-state topic, so instances know
 // which records are inside the replay window (and apply the selector to them).
 import type { Admin } from '@platformatic/kafka';
-import { ReplayError } from './errors.js';
-import type { ReplayPlan } from './plan.js';
-import { publishReplayState, readReplayState, type StateLocation } from './state-store.js';
-import type { ReplayApplied, ReplayRequest } from './state.js';
+import { ReplayError } from './errors.ts';
+import type { ReplayPlan } from './plan.ts';
+import { publishReplayState, readReplayState, type StateLocation } from './state-store.ts';
+import type { ReplayApplied, ReplayRequest } from './state.ts';
 
 export interface StartReplayOptions {
   admin: Admin;

@@ -3,12 +3,12 @@
 // seen by every reader in full, so no group may share its partitions.
 import { randomBytes } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, Producer, type BaseOptions } from '@platformatic/kafka';
-import { freshProducerIdentity } from '../client-workarounds.js';
-import { ReplayError } from './errors.js';
+import { freshProducerIdentity } from '../client-workarounds.ts';
+import { ReplayError } from './errors.ts';
 import {
   appliedKey, decodeState, emptyReplayState, encodeState, foldState, requestKey,
   type ReplayApplied, type ReplayRequest, type ReplayState,
-} from './state.js';
+} from './state.ts';
 
 export type KafkaConnection = Omit<BaseOptions, 'clientId'> & { clientId?: string };
 

@@ -2,7 +2,7 @@
 // consumer group was asked to do (the request) and which request each source partition
 // has applied (written by the runtime in the SAME transaction as the rewound offset, so
 // the two can never disagree). Pure encode/decode; no I/O here.
-import { ReplayError } from './errors.js';
+import { ReplayError } from './errors.ts';
 
 export interface ReplayPartitionTarget {
   partition: number;

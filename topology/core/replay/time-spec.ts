@@ -1,6 +1,6 @@
 // Reads the times an operator types: ISO-8601 (2026-11-29T04:00:00Z, 2026-11-29),
 // epoch milliseconds, or relative to now (30s, 15m, 2h, 7d, 1w). Pure: `now` is passed in.
-import { ReplayError } from './errors.js';
+import { ReplayError } from './errors.ts';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const RELATIVE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;

@@ -1,11 +1,11 @@
 // How a finished batch becomes durable. exactly_once: one Kafka transaction holding the outputs
 // and the consumed offsets (sent with the group's generation, so a stale member is fenced).
 // at_least_once: produce, then commit offsets. Neither retries on its own: the runtime decides.
-import type { TransactionBatch } from './transaction-batch.js';
-import { chunkBySize } from './transaction-batch.js';
-import type { RuntimeConsumer } from './runtime-consumer.js';
-import type { RuntimeProducer } from './runtime-producer.js';
-import { toProducerMessage } from './runtime-producer.js';
+import type { TransactionBatch } from './transaction-batch.ts';
+import { chunkBySize } from './transaction-batch.ts';
+import type { RuntimeConsumer } from './runtime-consumer.ts';
+import type { RuntimeProducer } from './runtime-producer.ts';
+import { toProducerMessage } from './runtime-producer.ts';
 
 /** Below the broker's default message.max.bytes (1 MiB), with room for batch overhead. */
 const MAX_SEND_BYTES = 512 * 1024;

@@ -1,12 +1,12 @@
 // What throttles or reports the runtime's progress without touching its transactions: the
 // admission gate (process a record only once gate.admittedUpTo passes its offset) and consumer
 // lag. Neither may ever throw into the processing loop.
-import type { Gate } from '../gate.js';
-import type { RuntimeMetrics } from '../metrics.js';
-import { describe } from './kafka-errors.js';
-import type { ResolvedRuntimeOptions } from './options.js';
-import type { RuntimeMessage } from './record-source.js';
-import type { RuntimeConsumer } from './runtime-consumer.js';
+import type { Gate } from '../gate.ts';
+import type { RuntimeMetrics } from '../metrics.ts';
+import { describe } from './kafka-errors.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
+import type { RuntimeMessage } from './record-source.ts';
+import type { RuntimeConsumer } from './runtime-consumer.ts';
 
 /** Re-check at least this often, so stop and rebalances are seen while the gate is closed. */
 const GATE_WAIT_CAP_MS = 1_000;

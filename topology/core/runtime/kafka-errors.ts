@@ -1,6 +1,6 @@
 // Reads @platformatic/kafka errors (nested ResponseError/MultipleErrors carrying the broker's
 // error id) and sorts them into what the runtime does next. Kafka's own error stays the `cause`.
-import { CoreError } from '../errors.js';
+import { CoreError } from '../errors.ts';
 
 interface FindableError {
   findBy(property: string, value: unknown): unknown;

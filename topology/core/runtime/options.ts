@@ -1,13 +1,13 @@
 // The runtime's one options object: what a caller may set, the defaults, and the single
 // validation pass at construction whose errors name the option. Nothing here talks to Kafka.
 import type { ConnectionOptions } from '@platformatic/kafka';
-import { errorHandlerOption } from '../error-handler.js';
-import type { ErrorHandler } from '../error-handler.js';
-import { CoreError } from '../errors.js';
-import type { Gate } from '../gate.js';
-import type { RuntimeMetrics } from '../metrics.js';
-import { noopMetrics } from '../metrics.js';
-import type { SourceRecord, TaskFactory } from '../task.js';
+import { errorHandlerOption } from '../error-handler.ts';
+import type { ErrorHandler } from '../error-handler.ts';
+import { CoreError } from '../errors.ts';
+import type { Gate } from '../gate.ts';
+import type { RuntimeMetrics } from '../metrics.ts';
+import { noopMetrics } from '../metrics.ts';
+import type { SourceRecord, TaskFactory } from '../task.ts';
 
 export const ProcessingGuarantees = ['exactly_once', 'at_least_once'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];

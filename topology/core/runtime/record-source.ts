@@ -4,7 +4,7 @@
 // previous stream had buffered. Replay will use `open({ mode: 'manual', offsets })`.
 // It must never hand out a record fetched by a stream that is no longer current.
 import type { Message, MessagesStream, TopicWithPartitionAndOffset } from '@platformatic/kafka';
-import type { RuntimeConsumer } from './runtime-consumer.js';
+import type { RuntimeConsumer } from './runtime-consumer.ts';
 
 export type RuntimeMessage = Message<Buffer, Buffer, string, Buffer>;
 

@@ -2,11 +2,11 @@
 // pending request, the ReplayApplied mark to write and the offset to commit with it, and, while
 // processing, whether a record inside an applied window is skipped. Pure decisions; the
 // runtime does the I/O. It must never move a partition forward past records not yet processed.
-import type { SourceRecord } from '../task.js';
-import { appliedKey, encodeState, inReplayWindow, pendingFor } from '../replay/state.js';
-import type { ReplayApplied, ReplayState } from '../replay/state.js';
-import type { OutputRecord } from '../task.js';
-import type { RuntimeMessage } from './record-source.js';
+import type { SourceRecord } from '../task.ts';
+import { appliedKey, encodeState, inReplayWindow, pendingFor } from '../replay/state.ts';
+import type { ReplayApplied, ReplayState } from '../replay/state.ts';
+import type { OutputRecord } from '../task.ts';
+import type { RuntimeMessage } from './record-source.ts';
 
 export type ReplaySelects = (record: SourceRecord, selector: unknown) => boolean;
 

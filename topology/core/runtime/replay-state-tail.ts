@@ -14,13 +14,13 @@
 import { randomBytes } from 'node:crypto';
 import { FetchIsolationLevels } from '@platformatic/kafka';
 import type { MessagesStream } from '@platformatic/kafka';
-import { CoreError } from '../errors.js';
-import { decodeState, emptyReplayState, foldState } from '../replay/state.js';
-import type { ReplayStateRecord, ReplayState } from '../replay/state.js';
-import { describe } from './kafka-errors.js';
-import { clientConnection } from './options.js';
-import type { ResolvedRuntimeOptions } from './options.js';
-import { RuntimeConsumer } from './runtime-consumer.js';
+import { CoreError } from '../errors.ts';
+import { decodeState, emptyReplayState, foldState } from '../replay/state.ts';
+import type { ReplayStateRecord, ReplayState } from '../replay/state.ts';
+import { describe } from './kafka-errors.ts';
+import { clientConnection } from './options.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
+import { RuntimeConsumer } from './runtime-consumer.ts';
 
 const CATCH_UP_POLL_MS = 50;
 

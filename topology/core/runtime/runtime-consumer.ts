@@ -6,11 +6,11 @@
 // It must never change which records exist; it only removes aborted ones and waits.
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { CallbackWithPromise, ConsumerOptions, FetchOptions, ListCommitsOptions, Offsets } from '@platformatic/kafka';
-import { dropAbortedRecords } from './aborted-records.js';
-import type { FetchResponse } from './aborted-records.js';
-import { isKafkaError } from './kafka-errors.js';
-import { clientConnection } from './options.js';
-import type { ResolvedRuntimeOptions } from './options.js';
+import { dropAbortedRecords } from './aborted-records.ts';
+import type { FetchResponse } from './aborted-records.ts';
+import { isKafkaError } from './kafka-errors.ts';
+import { clientConnection } from './options.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
 
 export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buffer> & {
   /** How long to wait for a pending transactional offset commit to resolve before giving up. */

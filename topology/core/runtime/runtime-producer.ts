@@ -4,12 +4,12 @@
 // refuses with PRODUCER_FENCED once the id has been used before). Never shared between instances.
 import { Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import { freshProducerIdentity } from '../client-workarounds.js';
-import { javaCompatiblePartitioner } from '../partitioning.js';
-import type { OutputRecord } from '../task.js';
-import { isKafkaError } from './kafka-errors.js';
-import { clientConnection } from './options.js';
-import type { ResolvedRuntimeOptions } from './options.js';
+import { freshProducerIdentity } from '../client-workarounds.ts';
+import { javaCompatiblePartitioner } from '../partitioning.ts';
+import type { OutputRecord } from '../task.ts';
+import { isKafkaError } from './kafka-errors.ts';
+import { clientConnection } from './options.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
 
 export type RuntimeProducer = Producer<Buffer, Buffer, string, Buffer>;
 

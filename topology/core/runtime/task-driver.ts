@@ -1,15 +1,15 @@
 // Drives one Task: turns a consumed message into a SourceRecord, runs the task, and collects what
 // it emits (outputs and dead letters) into the open batch. Applies the error handler. It never
 // does I/O; a FATAL error it throws (see isFatal) means the runtime must fail, not retry.
-import { deadLetterRecord } from '../dead-letter.js';
-import { decideOnError } from '../error-handler.js';
-import { CoreError, isKalibraError } from '../errors.js';
-import type { KalibraError } from '../errors.js';
-import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.js';
-import { describe } from './kafka-errors.js';
-import type { ResolvedRuntimeOptions } from './options.js';
-import type { RuntimeMessage } from './record-source.js';
-import type { TransactionBatch } from './transaction-batch.js';
+import { deadLetterRecord } from '../dead-letter.ts';
+import { decideOnError } from '../error-handler.ts';
+import { CoreError, isKalibraError } from '../errors.ts';
+import type { KalibraError } from '../errors.ts';
+import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.ts';
+import { describe } from './kafka-errors.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
+import type { RuntimeMessage } from './record-source.ts';
+import type { TransactionBatch } from './transaction-batch.ts';
 
 export class TaskDriver {
   readonly #options: ResolvedRuntimeOptions;

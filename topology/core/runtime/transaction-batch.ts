@@ -1,7 +1,7 @@
 // What one transaction carries: the output records the task emitted and, per source partition,
 // the last record processed (its offset + 1 is what gets committed). Pure bookkeeping: no I/O.
-import type { OutputRecord } from '../task.js';
-import type { RuntimeMessage } from './record-source.js';
+import type { OutputRecord } from '../task.ts';
+import type { RuntimeMessage } from './record-source.ts';
 
 export class TransactionBatch {
   readonly outputs: OutputRecord[] = [];

@@ -1,7 +1,7 @@
 // Raw bytes, passed through untouched: for topics a topology only routes, never reads. It
 // never copies: the Buffer handed out is the one consumed.
-import { nullBytesError, nullValueError } from './serde.js';
-import type { Serde } from './serde.js';
+import { nullBytesError, nullValueError } from './serde.ts';
+import type { Serde } from './serde.ts';
 
 export function bytesSerde(): Serde<Buffer> {
   return {

@@ -4,9 +4,9 @@
 // schema with transforms would not round-trip.
 import { safeParse } from 'zod/v4/core';
 import type { $ZodType, output } from 'zod/v4/core';
-import { CoreError } from '../errors.js';
-import { decodeUtf8, nullBytesError, nullValueError } from './serde.js';
-import type { Serde } from './serde.js';
+import { CoreError } from '../errors.ts';
+import { decodeUtf8, nullBytesError, nullValueError } from './serde.ts';
+import type { Serde } from './serde.ts';
 
 /** Untyped JSON: the value is `unknown` until something checks it. */
 export function jsonSerde(): Serde<unknown>;

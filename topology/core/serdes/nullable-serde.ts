@@ -2,7 +2,7 @@
 // it for a value serde when tombstones must flow through the topology (e.g. a delete that
 // has to reach a compacted output topic), or for a key serde of an unkeyed topic. It never
 // turns anything else into null.
-import type { Serde } from './serde.js';
+import type { Serde } from './serde.ts';
 
 export function nullableSerde<T>(serde: Serde<T>): Serde<T | null> {
   return {

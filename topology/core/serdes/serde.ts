@@ -7,7 +7,7 @@
 // wrapped in nullableSerde(), whose type then says `T | null`. So a stream whose value serde
 // is not nullable never sees a tombstone: it is dead-lettered, loudly, instead of reaching
 // code that does not expect it.
-import { CoreError } from '../errors.js';
+import { CoreError } from '../errors.ts';
 
 /** The writing half: what `to()` and the test driver's input topics need. */
 export interface Serializer<T> {

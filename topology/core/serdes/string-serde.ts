@@ -1,8 +1,8 @@
 // UTF-8 strings. Null bytes are rejected (see serde.ts); malformed UTF-8 is an error: it
 // must never be decoded to U+FFFD and passed on as if it were the text that was sent.
-import { CoreError } from '../errors.js';
-import { decodeUtf8, nullBytesError, nullValueError } from './serde.js';
-import type { Serde } from './serde.js';
+import { CoreError } from '../errors.ts';
+import { decodeUtf8, nullBytesError, nullValueError } from './serde.ts';
+import type { Serde } from './serde.ts';
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { PostgresGate } from '../../../../connectors/postgres/gate.js';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
-import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.js';
-import { installOffsetsAudit, offsetHistory, produce, readings, sinkSchema, storedOffsets } from '../../../helpers/sink-fixtures.js';
-import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+import { PostgresGate } from '../../../../connectors/postgres/gate.ts';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
+import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.ts';
+import { installOffsetsAudit, offsetHistory, produce, readings, sinkSchema, storedOffsets } from '../../../helpers/sink-fixtures.ts';
+import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 async function openGate(schema: string, topic: string, refreshIntervalMs: number, applicationName = 'kalibra-gate-test'): Promise<PostgresGate> {
   const gate = new PostgresGate({ databaseUrl: databaseUrl(), schema, topic, connector: 'raw-sink', refreshIntervalMs, applicationName });

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadMigrations, migrate } from '../../../../connectors/postgres/migrate.js';
-import { sinkSchema } from '../../../helpers/sink-fixtures.js';
-import { databaseUrl, pgClient } from '../../../helpers/stack.js';
+import { loadMigrations, migrate } from '../../../../connectors/postgres/migrate.ts';
+import { sinkSchema } from '../../../helpers/sink-fixtures.ts';
+import { databaseUrl, pgClient } from '../../../helpers/stack.ts';
 
 async function columns(client: pg.Client, schema: string, table: string): Promise<string[]> {
   const { rows } = await client.query<{ column_name: string; data_type: string }>(

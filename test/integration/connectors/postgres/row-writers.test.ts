@@ -3,13 +3,13 @@
 // same rows, and both overwrite on conflict.
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { calibratedMapping } from '../../../../connectors/postgres/mappings/calibrated.js';
-import type { Row } from '../../../../connectors/postgres/mappings/mapping.js';
-import { rawMapping } from '../../../../connectors/postgres/mappings/raw.js';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
-import { deleteKeys, upsertRows, WriteMethods } from '../../../../connectors/postgres/row-writers.js';
-import { sinkSchema } from '../../../helpers/sink-fixtures.js';
-import { pgClient } from '../../../helpers/stack.js';
+import { calibratedMapping } from '../../../../connectors/postgres/mappings/calibrated.ts';
+import type { Row } from '../../../../connectors/postgres/mappings/mapping.ts';
+import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
+import { deleteKeys, upsertRows, WriteMethods } from '../../../../connectors/postgres/row-writers.ts';
+import { sinkSchema } from '../../../helpers/sink-fixtures.ts';
+import { pgClient } from '../../../helpers/stack.ts';
 
 const awkward: Row[] = [
   ['quote"s and \'apostrophes\'', '2026-01-01T00:00:00.000Z', 1.5, 'celsius', '{"note":"a \\"quoted\\" \\\\ backslash"}', 0, '0'],

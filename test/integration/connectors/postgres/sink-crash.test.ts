@@ -2,13 +2,13 @@
 // readings keep arriving, and restarted each time. The result is checked with plain SQL
 // and an audit trigger the sink knows nothing about.
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
 import {
   actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
   sinkSchema, spawnSink, storedOffsets,
-} from '../../../helpers/sink-fixtures.js';
-import type { Reading } from '../../../helpers/sink-fixtures.js';
-import { createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+} from '../../../helpers/sink-fixtures.ts';
+import type { Reading } from '../../../helpers/sink-fixtures.ts';
+import { createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 const PARTITIONS = 3;
 const KILLS = 12;

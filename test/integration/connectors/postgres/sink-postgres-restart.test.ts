@@ -3,13 +3,13 @@
 // Uses a private Postgres (the shared one on 5432 is never restarted).
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
 import {
   actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
   spawnSink, storedOffsets,
-} from '../../../helpers/sink-fixtures.js';
-import { privatePostgres } from '../../../helpers/sink-private-postgres.js';
-import { createTopics, uniqueName, waitFor } from '../../../helpers/stack.js';
+} from '../../../helpers/sink-fixtures.ts';
+import { privatePostgres } from '../../../helpers/sink-private-postgres.ts';
+import { createTopics, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 async function status(port: number, path: string): Promise<number> {
   try {

@@ -2,13 +2,13 @@
 // resumes from the offset stored in Postgres, so rows and offsets stay exact while members
 // join, leave cleanly and crash.
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
 import {
   actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
   sinkSchema, spawnSink, storedOffsets,
-} from '../../../helpers/sink-fixtures.js';
-import type { SinkProcess } from '../../../helpers/sink-fixtures.js';
-import { createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+} from '../../../helpers/sink-fixtures.ts';
+import type { SinkProcess } from '../../../helpers/sink-fixtures.ts';
+import { createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 describe('sink instances sharing a consumer group', () => {
   it('hand partitions over through stored offsets as members join, leave and crash', async () => {

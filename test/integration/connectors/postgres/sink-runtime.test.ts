@@ -1,8 +1,8 @@
 import { Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.js';
-import { actualRawRows, produce, readings, sinkSchema, storedOffsets, tableSummary } from '../../../helpers/sink-fixtures.js';
-import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.ts';
+import { actualRawRows, produce, readings, sinkSchema, storedOffsets, tableSummary } from '../../../helpers/sink-fixtures.ts';
+import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 function startSink(options: { topic: string; dlq: string; schema: string; mapping?: 'raw' | 'calibrated'; connector?: string }): PostgresSink {
   const sink = new PostgresSink({

@@ -2,14 +2,14 @@
 // exits 0 within Kubernetes' grace period, also while Postgres is unreachable.
 import { Admin } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
 import {
   actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
   sinkSchema, spawnSink, storedOffsets,
-} from '../../../helpers/sink-fixtures.js';
-import type { SinkProcess } from '../../../helpers/sink-fixtures.js';
-import { privatePostgres } from '../../../helpers/sink-private-postgres.js';
-import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+} from '../../../helpers/sink-fixtures.ts';
+import type { SinkProcess } from '../../../helpers/sink-fixtures.ts';
+import { privatePostgres } from '../../../helpers/sink-private-postgres.ts';
+import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 /** The grace period the sink must fit in (Kubernetes' default is 30 s; the brief asks for 10 s). */
 const GRACE_MS = 10_000;

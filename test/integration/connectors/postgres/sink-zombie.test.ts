@@ -3,17 +3,17 @@
 // kalibra_sink_offsets lets exactly one through, and rows and offsets stay exact.
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildBatch } from '../../../../connectors/postgres/batch.js';
-import type { DeadLetter } from '../../../../connectors/postgres/batch.js';
-import { commitBatch } from '../../../../connectors/postgres/commit-batch.js';
-import { rawMapping } from '../../../../connectors/postgres/mappings/raw.js';
-import { migrate } from '../../../../connectors/postgres/migrate.js';
-import type { SourceRecord } from '../../../../topology/core/task.js';
+import { buildBatch } from '../../../../connectors/postgres/batch.ts';
+import type { DeadLetter } from '../../../../connectors/postgres/batch.ts';
+import { commitBatch } from '../../../../connectors/postgres/commit-batch.ts';
+import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
+import { migrate } from '../../../../connectors/postgres/migrate.ts';
+import type { SourceRecord } from '../../../../topology/core/task.ts';
 import {
   actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
   sinkSchema, spawnSink, storedOffsets,
-} from '../../../helpers/sink-fixtures.js';
-import { createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.js';
+} from '../../../helpers/sink-fixtures.ts';
+import { createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 function records(topic: string, count: number): SourceRecord[] {
   return readings(count).map((r, i) => ({

@@ -1,9 +1,9 @@
 import { Admin, Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { planReplay, planRecords } from '../../../../topology/core/replay/plan.js';
-import { startReplay } from '../../../../topology/core/replay/start-replay.js';
-import { readReplayState } from '../../../../topology/core/replay/state-store.js';
-import { brokers, createTopics, uniqueName } from '../../../helpers/stack.js';
+import { planReplay, planRecords } from '../../../../topology/core/replay/plan.ts';
+import { startReplay } from '../../../../topology/core/replay/start-replay.ts';
+import { readReplayState } from '../../../../topology/core/replay/state-store.ts';
+import { brokers, createTopics, uniqueName } from '../../../helpers/stack.ts';
 
 function admin(): Admin {
   const client = new Admin({ clientId: uniqueName('replay-admin'), bootstrapBrokers: brokers() });

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin, Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runReplayCommand } from '../../../../topology/core/replay/replay-command.js';
-import type { ReplayCommandArgs } from '../../../../topology/core/replay/replay-command.js';
-import { brokers, createTopics, uniqueName, waitFor } from '../../../helpers/stack.js';
+import { runReplayCommand } from '../../../../topology/core/replay/replay-command.ts';
+import type { ReplayCommandArgs } from '../../../../topology/core/replay/replay-command.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const BASE = Date.parse('2026-01-01T00:00:00Z');

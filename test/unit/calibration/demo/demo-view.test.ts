@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DemoState } from '../../../../topology/calibration/demo/demo-state.js';
-import { formatValue, renderDemoView, shortProfile } from '../../../../topology/calibration/demo/demo-view.js';
+import type { DemoState } from '../../../../topology/calibration/demo/demo-state.ts';
+import { formatValue, renderDemoView, shortProfile } from '../../../../topology/calibration/demo/demo-view.ts';
 
 const base: DemoState = {
   nowMs: Date.parse('2026-11-29T06:30:15Z'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyWindow, percentile } from '../../../../topology/calibration/demo/latency-window.js';
+import { LatencyWindow, percentile } from '../../../../topology/calibration/demo/latency-window.ts';
 
 describe('the reading-to-row latency window', () => {
   it('measures each row once, from its reading ts to when it was first seen', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sumAll, sumByLabel } from '../../../../topology/calibration/demo/prometheus-text.js';
+import { sumAll, sumByLabel } from '../../../../topology/calibration/demo/prometheus-text.ts';
 
 const text = `# HELP kalibra_dlq_records_total Records sent to the dead-letter topic, by error code.
 # TYPE kalibra_dlq_records_total counter

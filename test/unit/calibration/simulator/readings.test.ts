@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fleet } from '../../../../topology/calibration/simulator/sensor-models.js';
-import { generate, type GenerateOptions } from '../../../../topology/calibration/simulator/readings.js';
+import { fleet } from '../../../../topology/calibration/simulator/sensor-models.ts';
+import { generate, type GenerateOptions } from '../../../../topology/calibration/simulator/readings.ts';
 
 const options: GenerateOptions = { fleet: fleet(12), seed: 7, intervalMs: 1000, malformedRate: 0.05, duplicateRate: 0.05 };
 const from = Date.parse('2026-11-29T00:00:00Z');

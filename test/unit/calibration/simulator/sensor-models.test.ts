@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoFleet, fleet } from '../../../../topology/calibration/simulator/sensor-models.js';
+import { demoFleet, fleet } from '../../../../topology/calibration/simulator/sensor-models.ts';
 
 const model = (id: string) => demoFleet.find((m) => m.id === id)!;
 const at = Date.parse('2026-11-29T12:00:00Z');

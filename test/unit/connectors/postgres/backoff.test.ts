@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, sleep } from '../../../../connectors/postgres/backoff.js';
+import { backoffDelay, sleep } from '../../../../connectors/postgres/backoff.ts';
 
 describe('backoff', () => {
   it('doubles from the initial delay up to the cap, jittered within the upper half', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildBatch } from '../../../../connectors/postgres/batch.js';
-import { rawMapping } from '../../../../connectors/postgres/mappings/raw.js';
-import type { SourceRecord } from '../../../../topology/core/task.js';
+import { buildBatch } from '../../../../connectors/postgres/batch.ts';
+import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
+import type { SourceRecord } from '../../../../topology/core/task.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../../../connectors/postgres/migrate.js';
+import { loadMigrations } from '../../../../connectors/postgres/migrate.ts';
 
 describe('the migration files', () => {
   it('are numbered from 1 without gaps and loaded in order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sinkCommandOptions, sinkOptionsFromConfig } from '../../../../connectors/postgres/sink-command-options.js';
-import { parseConfig } from '../../../../topology/core/ops/index.js';
+import { sinkCommandOptions, sinkOptionsFromConfig } from '../../../../connectors/postgres/sink-command-options.ts';
+import { parseConfig } from '../../../../topology/core/ops/index.ts';
 
 function parse(argv: string[], env: Record<string, string> = {}): ReturnType<typeof sinkOptionsFromConfig> {
   const parsed = parseConfig(sinkCommandOptions, { argv, env });

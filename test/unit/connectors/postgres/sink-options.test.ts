@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSinkOptions } from '../../../../connectors/postgres/sink-options.js';
-import type { SinkOptions } from '../../../../connectors/postgres/sink-options.js';
+import { resolveSinkOptions } from '../../../../connectors/postgres/sink-options.ts';
+import type { SinkOptions } from '../../../../connectors/postgres/sink-options.ts';
 
 const valid: SinkOptions = {
   mapping: 'raw', topic: 'readings.raw', dlqTopic: 'readings.dlq', databaseUrl: 'postgres://localhost/kalibra',

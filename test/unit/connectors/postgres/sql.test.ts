@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier } from '../../../../connectors/postgres/identifiers.js';
-import { rawMapping } from '../../../../connectors/postgres/mappings/raw.js';
+import { checkIdentifier } from '../../../../connectors/postgres/identifiers.ts';
+import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
 import {
   advanceOffsetSql, copyTextLine, deleteKeysSql, stageTableName, unnestUpsertSql, upsertFromStageSql,
-} from '../../../../connectors/postgres/sql.js';
+} from '../../../../connectors/postgres/sql.ts';
 
 describe('the sink SQL', () => {
   it('upserts from unnest with one typed array per column and updates every non-key column', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder, stringSerde } from '../../../../topology/index.js';
-import type { Serde } from '../../../../topology/index.js';
+import { StreamsBuilder, stringSerde } from '../../../../topology/index.ts';
+import type { Serde } from '../../../../topology/index.ts';
 
 const strings = { keySerde: stringSerde(), valueSerde: stringSerde() };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder, formatTopologyDescription, jsonSerde, nullableSerde, stringSerde } from '../../../../topology/index.js';
-import type { Topology } from '../../../../topology/index.js';
+import { StreamsBuilder, formatTopologyDescription, jsonSerde, nullableSerde, stringSerde } from '../../../../topology/index.ts';
+import type { Topology } from '../../../../topology/index.ts';
 
 function sampleTopology(): Topology {
   const builder = new StreamsBuilder();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder, stringSerde } from '../../../../topology/index.js';
-import type { Cancellable, ProcessorContext, ProcessorSupplier } from '../../../../topology/index.js';
-import { TopologyTestDriver } from '../../../../topology/testing/index.js';
+import { StreamsBuilder, stringSerde } from '../../../../topology/index.ts';
+import type { Cancellable, ProcessorContext, ProcessorSupplier } from '../../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../../topology/testing/index.ts';
 
 const strings = { keySerde: stringSerde(), valueSerde: stringSerde() };
 

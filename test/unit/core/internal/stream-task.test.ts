@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DeadLetterHeaders, KalibraError, StreamsBuilder, jsonSerde, stringSerde } from '../../../../topology/index.js';
-import { TopologyTestDriver } from '../../../../topology/testing/index.js';
+import { DeadLetterHeaders, KalibraError, StreamsBuilder, jsonSerde, stringSerde } from '../../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../../topology/testing/index.ts';
 
 const Reading = z.object({ sensor_id: z.string(), value: z.number() });
 const strings = { keySerde: stringSerde(), valueSerde: stringSerde() };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startProcessOps } from '../../../../topology/core/ops/process-ops.js';
+import { startProcessOps } from '../../../../topology/core/ops/process-ops.ts';
 
 const child = fileURLToPath(new URL('./fixtures/process-child.ts', import.meta.url));
 type Line = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, renderProgress } from '../../../../topology/core/replay/progress.js';
+import { formatDuration, renderProgress } from '../../../../topology/core/replay/progress.ts';
 
 describe('renderProgress', () => {
   it('shows bar, percent, records, rate and ETA', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Admin } from '@platformatic/kafka';
-import { formatPlan, runReplayCommand } from '../../../../topology/core/replay/replay-command.js';
-import type { ReplayCommandArgs, ReplayCommandIO } from '../../../../topology/core/replay/replay-command.js';
+import { formatPlan, runReplayCommand } from '../../../../topology/core/replay/replay-command.ts';
+import type { ReplayCommandArgs, ReplayCommandIO } from '../../../../topology/core/replay/replay-command.ts';
 
 const args: ReplayCommandArgs = {
   from: undefined, to: undefined, group: 'kalibra-calibrator', topic: 'readings.raw', stateTopic: 'readings.replay-state',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeState, emptyReplayState, encodeState, foldState, inReplayWindow, pendingFor,
   type ReplayApplied, type ReplayRequest,
-} from '../../../../topology/core/replay/state.js';
+} from '../../../../topology/core/replay/state.ts';
 
 const request = (epoch: number): ReplayRequest => ({
   kind: 'request', epoch, group: 'g', topic: 't', createdAt: '2026-11-29T00:00:00.000Z', fromMs: 1, toMs: null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReplayError } from '../../../../topology/core/replay/errors.js';
-import { parseTimeSpec } from '../../../../topology/core/replay/time-spec.js';
+import { ReplayError } from '../../../../topology/core/replay/errors.ts';
+import { parseTimeSpec } from '../../../../topology/core/replay/time-spec.ts';
 
 const now = Date.parse('2026-11-29T12:00:00Z');
 

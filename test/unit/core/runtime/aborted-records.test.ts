@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dropAbortedRecords } from '../../../../topology/core/runtime/aborted-records.js';
-import type { FetchResponse } from '../../../../topology/core/runtime/aborted-records.js';
+import { dropAbortedRecords } from '../../../../topology/core/runtime/aborted-records.ts';
+import type { FetchResponse } from '../../../../topology/core/runtime/aborted-records.ts';
 
 const TRANSACTIONAL = 1 << 4;
 const CONTROL = 1 << 5;

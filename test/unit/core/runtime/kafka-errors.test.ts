@@ -1,6 +1,6 @@
 import { ProtocolError, ResponseError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, isKafkaError, transactionError } from '../../../../topology/core/runtime/kafka-errors.js';
+import { classifyFailure, isKafkaError, transactionError } from '../../../../topology/core/runtime/kafka-errors.ts';
 
 const brokerError = (id: string): Error => new ResponseError(28, 3, { '/': [new ProtocolError(id).apiCode as number, null] }, {});
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { appliedRecord, dueReplays, offsetCommitMarker, skippedByReplay } from '../../../../topology/core/runtime/replay-boundary.js';
-import { decodeState, emptyReplayState } from '../../../../topology/core/replay/state.js';
-import type { ReplayApplied, ReplayRequest, ReplayState } from '../../../../topology/core/replay/state.js';
-import type { SourceRecord } from '../../../../topology/core/task.js';
+import { appliedRecord, dueReplays, offsetCommitMarker, skippedByReplay } from '../../../../topology/core/runtime/replay-boundary.ts';
+import { decodeState, emptyReplayState } from '../../../../topology/core/replay/state.ts';
+import type { ReplayApplied, ReplayRequest, ReplayState } from '../../../../topology/core/replay/state.ts';
+import type { SourceRecord } from '../../../../topology/core/task.ts';
 
 const request: ReplayRequest = {
   kind: 'request', epoch: 3, group: 'g', topic: 'raw', createdAt: '2026-11-29T06:00:00.000Z', fromMs: 0, toMs: null,

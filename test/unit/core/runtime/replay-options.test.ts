@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../../../../topology/core/errors.js';
-import { resolveOptions } from '../../../../topology/core/runtime/options.js';
-import type { StreamsRuntimeOptions } from '../../../../topology/core/runtime/options.js';
-import type { TaskFactory } from '../../../../topology/core/task.js';
+import { CoreError } from '../../../../topology/core/errors.ts';
+import { resolveOptions } from '../../../../topology/core/runtime/options.ts';
+import type { StreamsRuntimeOptions } from '../../../../topology/core/runtime/options.ts';
+import type { TaskFactory } from '../../../../topology/core/task.ts';
 
 const factory: TaskFactory = {
   sourceTopics: ['readings.raw'], sinkTopics: ['readings.calibrated'],

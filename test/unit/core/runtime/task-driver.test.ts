@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DeadLetterHeaders } from '../../../../topology/core/dead-letter.js';
-import { CoreError } from '../../../../topology/core/errors.js';
-import { resolveOptions } from '../../../../topology/core/runtime/options.js';
-import type { StreamsRuntimeOptions } from '../../../../topology/core/runtime/options.js';
-import type { RuntimeMessage } from '../../../../topology/core/runtime/record-source.js';
-import { TaskDriver } from '../../../../topology/core/runtime/task-driver.js';
-import { TransactionBatch } from '../../../../topology/core/runtime/transaction-batch.js';
-import type { TaskFactory, TaskIO } from '../../../../topology/core/task.js';
+import { DeadLetterHeaders } from '../../../../topology/core/dead-letter.ts';
+import { CoreError } from '../../../../topology/core/errors.ts';
+import { resolveOptions } from '../../../../topology/core/runtime/options.ts';
+import type { StreamsRuntimeOptions } from '../../../../topology/core/runtime/options.ts';
+import type { RuntimeMessage } from '../../../../topology/core/runtime/record-source.ts';
+import { TaskDriver } from '../../../../topology/core/runtime/task-driver.ts';
+import { TransactionBatch } from '../../../../topology/core/runtime/transaction-batch.ts';
+import type { TaskFactory, TaskIO } from '../../../../topology/core/task.ts';
 
 function message(offset: number, value: string): RuntimeMessage {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkBySize } from '../../../../topology/core/runtime/transaction-batch.js';
-import type { OutputRecord } from '../../../../topology/core/task.js';
+import { chunkBySize } from '../../../../topology/core/runtime/transaction-batch.ts';
+import type { OutputRecord } from '../../../../topology/core/task.ts';
 
 const record = (bytes: number): OutputRecord => ({ topic: 't', key: null, value: Buffer.alloc(bytes) });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonSerde } from '../../../../topology/core/serdes/json-serde.js';
+import { jsonSerde } from '../../../../topology/core/serdes/json-serde.ts';
 
 const Reading = z.object({ sensor_id: z.string(), value: z.number() });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSerde } from '../../../../topology/core/serdes/json-serde.js';
-import { nullableSerde } from '../../../../topology/core/serdes/nullable-serde.js';
-import { stringSerde } from '../../../../topology/core/serdes/string-serde.js';
+import { jsonSerde } from '../../../../topology/core/serdes/json-serde.ts';
+import { nullableSerde } from '../../../../topology/core/serdes/nullable-serde.ts';
+import { stringSerde } from '../../../../topology/core/serdes/string-serde.ts';
 
 describe('nullableSerde', () => {
   it('turns null bytes into null and null into null bytes without calling the wrapped serde', () => {

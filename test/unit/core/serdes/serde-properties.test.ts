@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSerde } from '../../../../topology/core/serdes/json-serde.js';
-import { stringSerde } from '../../../../topology/core/serdes/string-serde.js';
+import { jsonSerde } from '../../../../topology/core/serdes/json-serde.ts';
+import { stringSerde } from '../../../../topology/core/serdes/string-serde.ts';
 
 describe('serde round trips', () => {
   it('stringSerde gives back every well-formed string it wrote', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bytesSerde } from '../../../../topology/core/serdes/bytes-serde.js';
-import { stringSerde } from '../../../../topology/core/serdes/string-serde.js';
+import { bytesSerde } from '../../../../topology/core/serdes/bytes-serde.ts';
+import { stringSerde } from '../../../../topology/core/serdes/string-serde.ts';
 
 describe('stringSerde', () => {
   it('round-trips a UTF-8 string with non-ASCII characters', () => {

@@ -1,5 +1,5 @@
 // `filter`: forwards the records the predicate accepts, drops the rest. Never changes a record.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
 
 export type Predicate<K, V> = (key: K, value: V) => boolean;
 

@@ -1,8 +1,8 @@
 // `flatMap`: zero or more key-value pairs per record, forwarded in order; each keeps the
 // source record's timestamp and headers. It never buffers: each pair is forwarded as the
 // mapper yields it.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
-import type { KeyValue } from '../../record.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
+import type { KeyValue } from '../../record.ts';
 
 export type FlatKeyValueMapper<K, V, KOut, VOut> = (key: K, value: V) => Iterable<KeyValue<KOut, VOut>>;
 

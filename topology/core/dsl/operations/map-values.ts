@@ -1,6 +1,6 @@
 // `mapValues`: a new value per record; the key, timestamp and headers are kept. Prefer it to
 // `map` when the key stays: it must never touch the key, so partitioning stays valid.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
 
 export type ValueMapper<K, V, VOut> = (value: V, key: K) => VOut;
 

@@ -1,7 +1,7 @@
 // `map`: a new key and value per record; timestamp and headers are kept. It never changes
 // the record it was given: it forwards a new one.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
-import type { KeyValue } from '../../record.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
+import type { KeyValue } from '../../record.ts';
 
 export type KeyValueMapper<K, V, KOut, VOut> = (key: K, value: V) => KeyValue<KOut, VOut>;
 

@@ -1,6 +1,6 @@
 // `peek`: calls an action per record (logging, metrics) and forwards it unchanged. The
 // action must not change the record; a throw dead-letters the source record like any other.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
 
 export type ForeachAction<K, V> = (key: K, value: V) => void;
 

@@ -1,8 +1,8 @@
 // `split`: sends each record to the first branch whose predicate accepts it, else to the
 // default branch if there is one, else drops it. Each branch is a named child, so this is
 // also the model for a processor that forwards by child name.
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
-import type { Predicate } from './filter.js';
+import type { ProcessorContext, ProcessorSupplier } from '../../processor.ts';
+import type { Predicate } from './filter.ts';
 
 export interface Branch<K, V> {
   readonly predicate: Predicate<K, V>;

@@ -1,12 +1,12 @@
 // The edge every bin/<cmd>.ts shares: parse the config, print --help and exit 0, or print one
 // clear line on stderr and exit 2 on bad arguments (the brief's convention). The logic lives
 // in parseConfig; this only decides what to print and which exit code to use.
-import { isKalibraError } from '../../errors.js';
-import type { OptionDeclarations } from './option.js';
-import { parseConfig } from './parse-config.js';
-import type { ParseConfigOptions, ParsedConfig } from './parse-config.js';
-import { renderHelp } from './help.js';
-import type { HelpOptions } from './help.js';
+import { isKalibraError } from '../../errors.ts';
+import type { OptionDeclarations } from './option.ts';
+import { parseConfig } from './parse-config.ts';
+import type { ParseConfigOptions, ParsedConfig } from './parse-config.ts';
+import { renderHelp } from './help.ts';
+import type { HelpOptions } from './help.ts';
 
 export const USAGE_EXIT_CODE = 2;
 

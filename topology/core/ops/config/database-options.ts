@@ -1,6 +1,6 @@
 // The Postgres connection option every database process reads, declared once. It is a secret
 // because a connection string usually carries the password.
-import { defineOptions } from './option.js';
+import { defineOptions } from './option.ts';
 
 export const databaseOptions = defineOptions({
   databaseUrl: {

@@ -1,8 +1,8 @@
 // The facts about one declared option that help text and the Markdown reference both show
 // (flag syntax, env names, default, constraints), computed in one place so they never disagree.
-import { flagName } from './option.js';
-import type { OptionDeclaration, OptionDeclarations } from './option.js';
-import { formatDuration } from './parse-value.js';
+import { flagName } from './option.ts';
+import type { OptionDeclaration, OptionDeclarations } from './option.ts';
+import { formatDuration } from './parse-value.ts';
 
 export interface OptionFacts {
   name: string;

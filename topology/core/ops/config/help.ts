@@ -1,7 +1,7 @@
 // The `--help` text of a command, generated from its option declarations so it cannot drift
 // from what the command actually reads. Pure: returns a string, prints nothing.
-import { groupedFacts } from './describe-option.js';
-import type { OptionDeclarations } from './option.js';
+import { groupedFacts } from './describe-option.ts';
+import type { OptionDeclarations } from './option.ts';
 
 export interface HelpOptions {
   /** First line, e.g. `bin/calibrator [options]`. */

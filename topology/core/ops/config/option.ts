@@ -1,7 +1,7 @@
 // How a process declares the options it reads: once, with env name, type, default and
 // description, so parsing, validation, `--help` and the Markdown reference all come from
 // the same declaration. This file only describes options; it reads nothing.
-import type { Secret } from './secret.js';
+import type { Secret } from './secret.ts';
 
 export const OptionTypes = ['string', 'int', 'bool', 'list', 'duration', 'secret'] as const;
 export type OptionType = (typeof OptionTypes)[number];

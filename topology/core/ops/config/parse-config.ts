@@ -3,13 +3,13 @@
 // option. Precedence: flag > env > <ENV>_FILE > default. Secrets are never read from flags,
 // and no message ever contains a secret's value.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
-import type { ConfigIssue } from '../errors.js';
-import { flagName, optionLabel } from './option.js';
-import type { ConfigValues, OptionDeclaration, OptionDeclarations } from './option.js';
-import { parseValue, splitList } from './parse-value.js';
-import type { ParsedValue } from './parse-value.js';
-import { isSecret, Secret } from './secret.js';
+import { ConfigError } from '../errors.ts';
+import type { ConfigIssue } from '../errors.ts';
+import { flagName, optionLabel } from './option.ts';
+import type { ConfigValues, OptionDeclaration, OptionDeclarations } from './option.ts';
+import { parseValue, splitList } from './parse-value.ts';
+import type { ParsedValue } from './parse-value.ts';
+import { isSecret, Secret } from './secret.ts';
 
 export interface ParseConfigOptions {
   /** Defaults to process.env. */

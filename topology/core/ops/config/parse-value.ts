@@ -1,7 +1,7 @@
 // Turns one raw string (from env, a flag or a file) into a typed option value, or says in
 // words what is wrong with it. Pure. A secret's raw value is never put in a message.
-import type { OptionDeclaration } from './option.js';
-import { Secret } from './secret.js';
+import type { OptionDeclaration } from './option.ts';
+import { Secret } from './secret.ts';
 
 export type ParsedValue = string | number | boolean | string[] | Secret;
 export type ValueResult = { ok: true; value: ParsedValue } | { ok: false; message: string };

@@ -1,8 +1,8 @@
 // Options every long-running Kalibra process reads: its ops HTTP port, log level and
 // instance id. Declared once so every command shows and parses them the same way.
 import { hostname } from 'node:os';
-import { LogLevels } from '../log/log-level.js';
-import { defineOptions } from './option.js';
+import { LogLevels } from '../log/log-level.ts';
+import { defineOptions } from './option.ts';
 
 const group = 'Process';
 

@@ -1,8 +1,8 @@
 // The Markdown configuration reference (one table per group) generated from option
 // declarations; dev/config-reference.ts writes it into the README. Pure: returns a string.
-import { groupedFacts } from './describe-option.js';
-import { flagName } from './option.js';
-import type { OptionDeclarations } from './option.js';
+import { groupedFacts } from './describe-option.ts';
+import { flagName } from './option.ts';
+import type { OptionDeclarations } from './option.ts';
 
 export interface ReferenceOptions {
   /** Heading level of each group, default 3 (`###`). */

@@ -4,10 +4,10 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpsError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
-import type { MetricsRegistry } from '../metrics/metrics-registry.js';
-import type { Readiness } from './readiness.js';
+import { OpsError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import type { Readiness } from './readiness.ts';
 
 export interface OpsServerOptions {
   /** KALIBRA_HTTP_PORT; 0 picks a free port (see OpsServer.port). */

@@ -6,10 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import type { ConfigValues } from '../config/option.js';
-import { ConfigError } from '../errors.js';
-import type { ConfigIssue } from '../errors.js';
-import type { kafkaOptions } from './kafka-options.js';
+import type { ConfigValues } from '../config/option.ts';
+import { ConfigError } from '../errors.ts';
+import type { ConfigIssue } from '../errors.ts';
+import type { kafkaOptions } from './kafka-options.ts';
 
 export type KafkaConfig = ConfigValues<typeof kafkaOptions>;
 

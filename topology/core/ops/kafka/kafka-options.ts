@@ -1,6 +1,6 @@
 // The options every Kafka process reads (KAFKA_*), declared once so each command spreads them
 // into its own declarations: `parseConfig({ ...kafkaOptions, ...myOptions })`.
-import { defineOptions } from '../config/option.js';
+import { defineOptions } from '../config/option.ts';
 
 export const KafkaSaslMechanisms = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const;
 export type KafkaSaslMechanism = (typeof KafkaSaslMechanisms)[number];

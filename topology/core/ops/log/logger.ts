@@ -3,9 +3,9 @@
 // is ~100 lines, and pino's redaction is by path only, not by secret value. Logging never
 // throws and never blocks on a slow reader beyond what the stream itself does.
 import type { Writable } from 'node:stream';
-import { levelEnabled } from './log-level.js';
-import type { LineLevel, LogLevel } from './log-level.js';
-import { Redactor } from './redact.js';
+import { levelEnabled } from './log-level.ts';
+import type { LineLevel, LogLevel } from './log-level.ts';
+import { Redactor } from './redact.ts';
 
 export type LogFields = Readonly<Record<string, unknown>>;
 

@@ -1,7 +1,7 @@
 // Makes a log line's fields safe to write: values under secret-sounding keys, Secret objects,
 // known secret values wherever they appear inside strings, and passwords in URLs are replaced
 // by "[redacted]". Errors become plain objects (message, code, stack, cause). Pure; never throws.
-import { isSecret, REDACTED } from '../config/secret.js';
+import { isSecret, REDACTED } from '../config/secret.ts';
 
 /** Keys whose values are never logged, whatever they contain. */
 const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|credential|api[-_]?key|authori[sz]ation|cookie|private[-_]?key|^sasl$/i;

@@ -4,7 +4,7 @@
 // so two components (or two instances of one) can share a metric safely.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Metric } from 'prom-client';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../errors.ts';
 
 export const METRIC_PREFIX = 'kalibra_';
 

@@ -1,8 +1,8 @@
 // RuntimeMetrics (topology/core/metrics.ts) exported to Prometheus. The runtime calls these
 // on its hot path, so each is a label lookup and an add, and none may ever throw: a broken
 // metric must not stop record processing.
-import type { RuntimeMetrics } from '../../metrics.js';
-import type { MetricsRegistry } from './metrics-registry.js';
+import type { RuntimeMetrics } from '../../metrics.ts';
+import type { MetricsRegistry } from './metrics-registry.ts';
 
 /** Seconds; transaction commits and gate waits are milliseconds to a few seconds. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

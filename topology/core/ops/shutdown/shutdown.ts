@@ -2,8 +2,8 @@
 // registered close hooks in reverse order of registration (last opened, first closed), within
 // one overall deadline, then exit. It never waits past the deadline: Kubernetes sends SIGKILL
 // after its grace period, and a hung hook must not turn a clean stop into a kill.
-import { OpsError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
+import { OpsError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type CloseHook = () => void | Promise<void>;
 

@@ -1,9 +1,9 @@
 import { Admin } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
-import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
-import { brokers, createTopics, uniqueName } from '../../../../helpers/stack.js';
+import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.ts';
+import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
+import { brokers, createTopics, uniqueName } from '../../../../helpers/stack.ts';
 
 describe('kafkaConnectionOptions against the local broker', () => {
   it('connects over plaintext with options parsed from KAFKA_BROKERS and sees a topic', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedMapping } from '../../../../../connectors/postgres/mappings/calibrated.js';
-import type { SourceRecord } from '../../../../../topology/core/task.js';
+import { calibratedMapping } from '../../../../../connectors/postgres/mappings/calibrated.ts';
+import type { SourceRecord } from '../../../../../topology/core/task.ts';
 
 function record(value: unknown): SourceRecord & { value: Buffer } {
   return { topic: 'readings.calibrated', partition: 0, offset: 0n, timestamp: 0n, key: null, headers: new Map(), value: Buffer.from(JSON.stringify(value)) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rawMapping } from '../../../../../connectors/postgres/mappings/raw.js';
-import type { SourceRecord } from '../../../../../topology/core/task.js';
+import { rawMapping } from '../../../../../connectors/postgres/mappings/raw.ts';
+import type { SourceRecord } from '../../../../../topology/core/task.ts';
 
 function record(value: unknown, raw = false): SourceRecord & { value: Buffer } {
   return {

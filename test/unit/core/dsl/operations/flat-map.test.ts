@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder, stringSerde } from '../../../../../topology/index.js';
-import { TopologyTestDriver } from '../../../../../topology/testing/index.js';
+import { StreamsBuilder, stringSerde } from '../../../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../../../topology/testing/index.ts';
 
 const strings = { keySerde: stringSerde(), valueSerde: stringSerde() };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StreamsBuilder, jsonSerde, nullableSerde, stringSerde } from '../../../../../topology/index.js';
-import { TopologyTestDriver } from '../../../../../topology/testing/index.js';
+import { StreamsBuilder, jsonSerde, nullableSerde, stringSerde } from '../../../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../../../topology/testing/index.ts';
 
 const Celsius = z.object({ celsius: z.number() });
 const Kelvin = z.object({ kelvin: z.number() });

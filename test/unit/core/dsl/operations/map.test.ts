@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder, jsonSerde, stringSerde } from '../../../../../topology/index.js';
-import { TopologyTestDriver } from '../../../../../topology/testing/index.js';
+import { StreamsBuilder, jsonSerde, stringSerde } from '../../../../../topology/index.ts';
+import { TopologyTestDriver } from '../../../../../topology/testing/index.ts';
 
 describe('map', () => {
   it('replaces key and value with the pair the mapper returns, keeping the timestamp', () => {

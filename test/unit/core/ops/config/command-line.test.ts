@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigOrExit } from '../../../../../topology/core/ops/config/command-line.js';
-import { defineOptions } from '../../../../../topology/core/ops/config/option.js';
+import { loadConfigOrExit } from '../../../../../topology/core/ops/config/command-line.ts';
+import { defineOptions } from '../../../../../topology/core/ops/config/option.ts';
 
 const declarations = defineOptions({
   port: { env: 'KALIBRA_HTTP_PORT', type: 'int', default: 8080, description: 'Port.' },
@@ -8,8 +8,10 @@ const declarations = defineOptions({
 });
 
 class Exited extends Error {
-  constructor(readonly code: number) {
+  readonly code: number;
+  constructor(code: number) {
     super(`exit ${code}`);
+    this.code = code;
   }
 }
 

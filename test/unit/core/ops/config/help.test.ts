@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderHelp } from '../../../../../topology/core/ops/config/help.js';
-import { defineOptions } from '../../../../../topology/core/ops/config/option.js';
-import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
+import { renderHelp } from '../../../../../topology/core/ops/config/help.ts';
+import { defineOptions } from '../../../../../topology/core/ops/config/option.ts';
+import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
 
 const declarations = defineOptions({
   ...kafkaOptions,

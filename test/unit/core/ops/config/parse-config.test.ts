@@ -1,9 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineOptions } from '../../../../../topology/core/ops/config/option.js';
-import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
-import { ConfigError } from '../../../../../topology/core/ops/errors.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
-import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.js';
+import { defineOptions } from '../../../../../topology/core/ops/config/option.ts';
+import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.ts';
+import { ConfigError } from '../../../../../topology/core/ops/errors.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
+import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.ts';
 
 const declarations = defineOptions({
   ...kafkaOptions,

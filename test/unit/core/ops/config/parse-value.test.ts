@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseValue } from '../../../../../topology/core/ops/config/parse-value.js';
+import { formatDuration, parseDuration, parseValue } from '../../../../../topology/core/ops/config/parse-value.ts';
 
 describe('parseDuration', () => {
   it.each([['250ms', 250], ['10s', 10_000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['750', 750], [' 3 s ', 3000]])(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../../../../../topology/core/ops/config/reference.js';
-import { defineOptions } from '../../../../../topology/core/ops/config/option.js';
-import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.js';
-import { processOptions } from '../../../../../topology/core/ops/config/process-options.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
+import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../../../../../topology/core/ops/config/reference.ts';
+import { defineOptions } from '../../../../../topology/core/ops/config/option.ts';
+import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.ts';
+import { processOptions } from '../../../../../topology/core/ops/config/process-options.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
 
 const replayOptions = defineOptions({
   from: { type: 'string', required: true, group: 'bin/replay', description: 'Recalibrate from | this time.' },

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Readiness } from '../../../../../topology/core/ops/http/readiness.js';
-import { startOpsServer } from '../../../../../topology/core/ops/http/ops-server.js';
-import type { OpsServer } from '../../../../../topology/core/ops/http/ops-server.js';
-import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.js';
-import { OpsError } from '../../../../../topology/core/ops/errors.js';
+import { Readiness } from '../../../../../topology/core/ops/http/readiness.ts';
+import { startOpsServer } from '../../../../../topology/core/ops/http/ops-server.ts';
+import type { OpsServer } from '../../../../../topology/core/ops/http/ops-server.ts';
+import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.ts';
+import { OpsError } from '../../../../../topology/core/ops/errors.ts';
 
 const servers: OpsServer[] = [];
 afterEach(async () => {

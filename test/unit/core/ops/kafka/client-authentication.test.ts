@@ -8,9 +8,9 @@ import type { Server, TLSSocket } from 'node:tls';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Connection, saslPlain, saslScramSha } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
-import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
+import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.ts';
+import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
 
 // The built options are handed to @platformatic/kafka's own code: its Connection against a
 // local TLS server that demands a client certificate (certificates made by openssl), and its

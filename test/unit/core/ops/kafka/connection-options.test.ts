@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.js';
-import type { KafkaConfig } from '../../../../../topology/core/ops/kafka/connection-options.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
-import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
-import { ConfigError } from '../../../../../topology/core/ops/errors.js';
+import { kafkaConnectionOptions } from '../../../../../topology/core/ops/kafka/connection-options.ts';
+import type { KafkaConfig } from '../../../../../topology/core/ops/kafka/connection-options.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
+import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.ts';
+import { ConfigError } from '../../../../../topology/core/ops/errors.ts';
 
 const PASSWORD = 'pw-that-must-not-leak';
 

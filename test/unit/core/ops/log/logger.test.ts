@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../../../topology/core/ops/log/logger.js';
-import type { LoggerOptions } from '../../../../../topology/core/ops/log/logger.js';
-import { Secret } from '../../../../../topology/core/ops/config/secret.js';
-import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.js';
-import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.js';
-import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.js';
+import { createLogger } from '../../../../../topology/core/ops/log/logger.ts';
+import type { LoggerOptions } from '../../../../../topology/core/ops/log/logger.ts';
+import { Secret } from '../../../../../topology/core/ops/config/secret.ts';
+import { parseConfig } from '../../../../../topology/core/ops/config/parse-config.ts';
+import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
+import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.ts';
 
 function capture(options: Omit<LoggerOptions, 'stream'> = {}) {
   const lines: string[] = [];

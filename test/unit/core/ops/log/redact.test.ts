@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../../../../topology/core/ops/log/redact.js';
-import { Secret } from '../../../../../topology/core/ops/config/secret.js';
+import { Redactor } from '../../../../../topology/core/ops/log/redact.ts';
+import { Secret } from '../../../../../topology/core/ops/config/secret.ts';
 
 describe('Redactor', () => {
   it('redacts the longer of two overlapping secrets completely', () => {

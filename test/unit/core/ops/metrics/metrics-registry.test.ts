@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.js';
+import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.ts';
 
 describe('MetricsRegistry', () => {
   it('prefixes the names of metrics that components register', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.js';
-import { prometheusRuntimeMetrics } from '../../../../../topology/core/ops/metrics/prometheus-runtime-metrics.js';
+import { MetricsRegistry } from '../../../../../topology/core/ops/metrics/metrics-registry.ts';
+import { prometheusRuntimeMetrics } from '../../../../../topology/core/ops/metrics/prometheus-runtime-metrics.ts';
 
 function setup() {
   const registry = new MetricsRegistry({ defaultMetrics: false });

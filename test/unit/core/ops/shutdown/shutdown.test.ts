@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Shutdown } from '../../../../../topology/core/ops/shutdown/shutdown.js';
+import { Shutdown } from '../../../../../topology/core/ops/shutdown/shutdown.ts';
 
 const child = fileURLToPath(new URL('../fixtures/shutdown-child.ts', import.meta.url));
 
