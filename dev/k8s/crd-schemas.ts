@@ -1,17 +1,16 @@
 // Validators for custom resources (Strimzi, CloudNativePG), compiled with ajv from the
-// unmodified CRD files in ../shared/k8s-schemas (or KALIBRA_K8S_SCHEMAS). Never copies the
-// CRDs into the project; when the folder is absent it says so instead of passing quietly.
+// published CRDs vendored in dev/k8s/schemas/<project>-<version>/ (see the README there).
+// A folder that is not there is an error, never "nothing to check".
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { K8sToolError } from './errors.ts';
 import { repoRoot } from './render.ts';
 
-export function crdSchemasDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KALIBRA_K8S_SCHEMAS ?? join(repoRoot, '..', 'shared', 'k8s-schemas');
-}
+/** Where the published CRDs live in the repository, one folder per project and version. */
+export const vendoredSchemasDir = join(repoRoot, 'dev', 'k8s', 'schemas');
 
 type Schema = Record<string, unknown>;
 
@@ -51,17 +50,22 @@ export function toStrictJsonSchema(node: unknown, inBranch = false): unknown {
 export interface CrdValidators {
   /** `group/version/Kind` -> validator of the whole object. */
   readonly byType: ReadonlyMap<string, ValidateFunction>;
-  /** The API groups the folder had CRDs for. */
-  readonly groups: ReadonlySet<string>;
+  /** The folder they came from, as a finding names it (relative to the repository when inside). */
   readonly dir: string;
 }
 
-function yamlFiles(dir: string): string[] {
+/** CRD files: the vendored one-line JSON, or a CRD YAML file as the project publishes it. */
+function crdFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
+    if (statSync(path).isDirectory()) return crdFiles(path);
+    return /\.(ya?ml|json)$/.test(name) ? [path] : [];
   });
+}
+
+function shown(dir: string): string {
+  const inRepo = relative(repoRoot, dir);
+  return inRepo.startsWith('..') ? dir : inRepo;
 }
 
 interface Crd {
@@ -69,38 +73,39 @@ interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: unknown } }[] };
 }
 
-/** Compiles every CRD version under `dir`; undefined when the folder does not exist. */
-export function loadCrdValidators(dir: string = crdSchemasDir()): CrdValidators | undefined {
-  if (!existsSync(dir)) return undefined;
+/** Compiles every CRD version under `dir` (by default the vendored ones); throws if `dir` is not there. */
+export function loadCrdValidators(dir: string = vendoredSchemasDir): CrdValidators {
+  if (!existsSync(dir)) {
+    throw new K8sToolError('SCHEMAS_MISSING',
+      `the CRD schemas folder ${shown(dir)} does not exist (the project's own are in dev/k8s/schemas: see the README there)`);
+  }
   const ajv = new Ajv({ allErrors: true, strict: false });
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   const byType = new Map<string, ValidateFunction>();
-  const groups = new Set<string>();
-  for (const file of yamlFiles(dir)) {
+  for (const file of crdFiles(dir)) {
     let docs: unknown[];
     try {
       docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown);
     } catch (error) {
-      throw new K8sToolError('SCHEMA_INVALID', `${file}: not YAML`, { cause: error });
+      throw new K8sToolError('SCHEMA_INVALID', `${shown(file)}: neither YAML nor JSON`, { cause: error });
     }
     for (const doc of docs) {
       const crd = doc as Crd | null;
       if (crd?.kind !== 'CustomResourceDefinition') continue;
-      groups.add(crd.spec.group);
       for (const version of crd.spec.versions) {
         const schema = version.schema?.openAPIV3Schema;
         if (schema === undefined) continue;
         try {
           byType.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(toStrictJsonSchema(schema) as Schema));
         } catch (error) {
-          throw new K8sToolError('SCHEMA_INVALID', `${file}: ${crd.spec.names.kind} ${version.name} does not compile`, { cause: error });
+          throw new K8sToolError('SCHEMA_INVALID', `${shown(file)}: ${crd.spec.names.kind} ${version.name} does not compile`, { cause: error });
         }
       }
     }
   }
-  return { byType, groups, dir };
+  return { byType, dir: shown(dir) };
 }
 
 /** One readable line per ajv error: the field as a dotted path, and what is wrong with it. */

@@ -7,6 +7,7 @@ export const K8sToolErrorCodes = [
   'KUBECTL_MISSING',   // kubectl (which carries kustomize) is not on PATH
   'RENDER_FAILED',     // kustomize refused a kustomization; the message is kustomize's own
   'SCHEMA_INVALID',    // a CRD file could not be read or compiled
+  'SCHEMAS_MISSING',   // the CRD schemas folder is not there
   'PROFILES_MISSING',  // the calibration-profiles folder cannot be read
 ] as const;
 
