@@ -6,7 +6,7 @@ import { uncheckedByDesign, validateManifests } from './validate.ts';
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`Usage: node --import tsx dev/k8s/check.ts\n\nRenders ${renderTargets.join(', ')} with kubectl kustomize and\nvalidates every object (Kubernetes schemas, Strimzi/CNPG CRDs from KALIBRA_K8S_SCHEMAS or ../shared/k8s-schemas).\n`);
+    process.stdout.write(`Usage: node --import tsx dev/k8s/check.ts\n\nRenders ${renderTargets.join(', ')} with kubectl kustomize and\nvalidates every object (Kubernetes schemas, Strimzi/CNPG CRDs from the folder KALIBRA_K8S_SCHEMAS names).\n`);
     return 0;
   }
   const dir = crdSchemasDir();

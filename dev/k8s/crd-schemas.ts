@@ -1,5 +1,5 @@
 // Validators for custom resources (Strimzi, CloudNativePG), compiled with ajv from the
-// unmodified CRD files in ../shared/k8s-schemas (or KALIBRA_K8S_SCHEMAS). Never copies the
+// unmodified CRD files in the folder KALIBRA_K8S_SCHEMAS names (not part of the repository). Never copies the
 // CRDs into the project; when the folder is absent it says so instead of passing quietly.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
