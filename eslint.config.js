@@ -1,5 +1,5 @@
 // Type-aware lint for the whole project. The import-direction rules below encode
-// ARCHITECTURE.md: bin -> connectors, topology/calibration -> topology/core, never back up.
+// docs/architecture.md#layers-and-imports: bin -> connectors, topology/calibration -> topology/core, never back up.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -27,21 +27,21 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       'no-restricted-syntax': ['error',
-        { selector: 'TSEnumDeclaration', message: 'No enum: use an as-const list (STYLE.md).' },
-        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespace (STYLE.md).' },
-        { selector: 'ExportAllDeclaration', message: 'No export *: name each export (STYLE.md).' },
+        { selector: 'TSEnumDeclaration', message: 'No enum: use an as-const list (docs/contributing.md#code).' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespace (docs/contributing.md#code).' },
+        { selector: 'ExportAllDeclaration', message: 'No export *: name each export (docs/contributing.md#code).' },
       ],
     },
   },
   layer(['topology/core/**/*.ts', 'topology/testing/**/*.ts'],
     ['**/calibration/**', '**/connectors/**', '**/bin/**'],
-    'topology/core knows nothing of sensors, sinks or commands (ARCHITECTURE.md, imports go down only).'),
+    'topology/core knows nothing of sensors, sinks or commands (docs/architecture.md#layers-and-imports, imports go down only).'),
   layer(['topology/calibration/**/*.ts'],
     ['**/connectors/**', '**/bin/**'],
-    'topology/calibration may import topology/core only (ARCHITECTURE.md).'),
+    'topology/calibration may import topology/core only (docs/architecture.md#layers-and-imports).'),
   layer(['connectors/**/*.ts'],
     ['**/calibration/**', '**/bin/**'],
-    'connectors may import topology/core only (ARCHITECTURE.md).'),
+    'connectors may import topology/core only (docs/architecture.md#layers-and-imports).'),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,4 +1,4 @@
-// `bin/replay`: recalibration by replay (ARCHITECTURE.md "Recalibration"). Thin: parses flags and
+// `bin/replay`: recalibration by replay (docs/architecture.md#replay). Thin: parses flags and
 // environment, builds the calibration's selector (sensors + reading time), and runs
 // runReplayCommand from topology/core/replay. Never takes a secret as a flag.
 import { createInterface } from 'node:readline/promises';

@@ -12,7 +12,7 @@ import { topicOptions } from '../topology/calibration/topic-options.ts';
 const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...simulatorOptions };
 const { values } = loadConfigOrExit(declarations, {
   usage: 'bin/simulate [options]',
-  summary: 'Sends realistic raw readings of a sensor fleet to the raw topic (keys and partitioning as in ARCHITECTURE.md).',
+  summary: 'Sends realistic raw readings of a sensor fleet to the raw topic (keys and partitioning as in docs/architecture.md#topics).',
   epilog: 'Example: bin/simulate --start 2d --rate 200 --duration 1m   (two days of history, then a minute live)',
 });
 

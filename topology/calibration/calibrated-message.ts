@@ -1,4 +1,4 @@
-// Builds the calibrated-reading message of ARCHITECTURE.md (readings.calibrated value)
+// Builds the calibrated-reading message of docs/architecture.md#messages (readings.calibrated value)
 // from a reading and its calibration result. Pure: `calibratedAt` is passed in. Field
 // names and order are the wire format; change them only with the sinks.
 import type { CalibrationResult, CalibrationStatus } from './calibrate.ts';

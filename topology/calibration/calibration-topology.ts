@@ -27,7 +27,7 @@ export interface CalibrationTopologyOptions {
   /** Default `readings.calibrated`. */
   calibratedTopic?: string;
   /**
-   * `kalibra` (default): the calibrated JSON of ARCHITECTURE.md under the raw key.
+   * `kalibra` (default): the calibrated JSON of docs/architecture.md#messages under the raw key.
    * `connect-json`: Kafka Connect JSON (schema + payload) key and value, for the JDBC sink.
    */
   outputFormat?: OutputFormat;

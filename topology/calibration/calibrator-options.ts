@@ -37,7 +37,7 @@ export const calibratorCommandOptions = defineOptions({
   },
   outputFormat: {
     env: 'KALIBRA_OUTPUT_FORMAT', type: 'string', choices: OutputFormats, default: 'kalibra', group,
-    description: 'kalibra: the calibrated JSON of ARCHITECTURE.md; connect-json: Kafka Connect JSON (schema + payload) for the Debezium JDBC sink.',
+    description: 'kalibra: the calibrated JSON of docs/architecture.md#messages; connect-json: Kafka Connect JSON (schema + payload) for the Debezium JDBC sink.',
   },
   processingGuarantee: {
     env: 'KALIBRA_PROCESSING_GUARANTEE', type: 'string', choices: ProcessingGuarantees, default: 'exactly_once', group,

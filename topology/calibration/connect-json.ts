@@ -1,4 +1,4 @@
-// Writes a calibrated reading (ARCHITECTURE.md, "Calibrated reading") as Kafka Connect JSON,
+// Writes a calibrated reading (docs/architecture.md#messages) as Kafka Connect JSON,
 // the {schema, payload} envelope that Connect's JsonConverter reads with schemas.enable=true,
 // so the Debezium JDBC sink can land readings.calibrated in calibrated_readings unchanged.
 // Pure: values in, bytes out. It must never emit a record the sink would misread: a bad
@@ -12,7 +12,7 @@
 // with javaCompatiblePartitioner(connectJsonSensorPart) to keep a sensor on one partition.
 import { CoreError } from '../core/errors.ts';
 
-/** The calibrated reading as ARCHITECTURE.md defines it (the readings.calibrated JSON). */
+/** The calibrated reading as docs/architecture.md#messages defines it (the readings.calibrated JSON). */
 export interface CalibratedReadingMessage {
   sensor_id: string;
   /** ISO-8601 with a zone, or epoch milliseconds. */

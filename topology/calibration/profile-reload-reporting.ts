@@ -1,5 +1,5 @@
 // Turns the profile watcher's events into the log lines and Prometheus metrics the
-// calibrator promises (ARCHITECTURE.md, Operations): each applied or rejected reload is
+// calibrator promises (docs/architecture.md#calibration-profiles): each applied or rejected reload is
 // logged and counted, and the size of the set in force is a gauge. It only reports; it
 // must never change which profiles are in force.
 import type { Logger } from '../core/ops/log/logger.ts';

@@ -1,4 +1,4 @@
-// The reading key of ARCHITECTURE.md: `<sensor_id>|<ts as epoch ms>`, unique per reading.
+// The reading key of docs/architecture.md#topics: `<sensor_id>|<ts as epoch ms>`, unique per reading.
 // Partitioning hashes the sensor part only, so one sensor's readings stay in order on one
 // partition. A sensor id may itself contain `|`; the last one separates the timestamp.
 

@@ -1,6 +1,6 @@
 // What a calibration replay re-emits: readings of the chosen sensors (all when none is
 // chosen) whose reading time lies in [fromMs, toMs). Decided from the record key
-// `<sensor_id>|<ts epoch ms>` (ARCHITECTURE.md), so a skipped record is never parsed.
+// `<sensor_id>|<ts epoch ms>` (docs/architecture.md#topics), so a skipped record is never parsed.
 // A key we cannot read is selected: recalibrating one reading too many is harmless
 // (outputs are upserts), skipping one that was asked for is not.
 

@@ -6,7 +6,7 @@ import { CoreError } from '../core/errors.ts';
 export const TopicRoles = ['raw', 'calibrated', 'dlq', 'replayState'] as const;
 export type TopicRole = (typeof TopicRoles)[number];
 
-/** Default names (ARCHITECTURE.md) and the environment variables that override them. */
+/** Default names (docs/architecture.md#topics) and the environment variables that override them. */
 export const defaultTopicNames: Readonly<Record<TopicRole, string>> = {
   raw: 'readings.raw',
   calibrated: 'readings.calibrated',

@@ -3,7 +3,7 @@
 // (a string "21.5" is not a number).
 import { SinkError } from '../errors.ts';
 
-/** Values over this size are dead-lettered, as the calibrator does (ARCHITECTURE.md). */
+/** Values over this size are dead-lettered, as the calibrator does (docs/architecture.md#messages). */
 export const MAX_VALUE_BYTES = 64 * 1024;
 
 // 0001-01-01 .. 9999-12-31: what both JavaScript's ISO format and Postgres accept.

@@ -46,7 +46,7 @@ async function sinkInto(): Promise<Sink> {
   await createTopics([topic], { configs: { 'cleanup.policy': 'compact' } });
   await createTopics([dlq]);
   const db = await pgClient();
-  // The schema of ARCHITECTURE.md, created here: the sink must not create or alter tables.
+  // The schema of docs/architecture.md#tables, created here: the sink must not create or alter tables.
   await db.query(`CREATE TABLE ${table} (sensor_id text, ts timestamptz, raw_value float8, value float8,
     unit text, status text, profile text, calibrated_at timestamptz, PRIMARY KEY (sensor_id, ts))`);
   onTestFinished(async () => {

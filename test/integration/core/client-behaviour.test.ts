@@ -1,5 +1,5 @@
 // What the runtime relies on from @platformatic/kafka 1.35 and the broker, each proven against the
-// real broker (KAFKA-CLIENT-NOTES.md). Where the client is wrong, the test asserts the broken
+// real broker (docs/architecture.md#kafka-client-notes). Where the client is wrong, the test asserts the broken
 // behaviour of the plain client AND that the runtime's one workaround fixes it, so an upstream
 // fix shows up here as a failing test that says the workaround can go.
 import { Consumer, FetchIsolationLevels, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';

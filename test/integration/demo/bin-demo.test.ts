@@ -20,7 +20,7 @@ import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 const root = join(import.meta.dirname, '..', '..', '..');
 const TOLERANCE = 0.2; // in the sensor's unit: °C, %RH, hPa, ppm (see calibration-profiles/README.md)
 
-/** What the calibrator must call each malformed message (ARCHITECTURE.md, topology/calibration/errors.ts). */
+/** What the calibrator must call each malformed message (docs/architecture.md#messages, topology/calibration/errors.ts). */
 const expectedCode: Record<string, string> = {
   'not-json': 'NOT_JSON', 'value-nan': 'NOT_JSON', 'value-not-number': 'VALUE_NOT_NUMBER', 'missing-ts': 'MISSING_TS',
   'missing-sensor': 'MISSING_SENSOR_ID', 'ts-before-2000': 'TS_TOO_OLD', 'ts-far-future': 'TS_IN_FUTURE', array: 'NOT_AN_OBJECT',

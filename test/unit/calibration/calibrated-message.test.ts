@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibratedMessage, encodeCalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
 
 describe('calibratedMessage', () => {
-  it('builds the ARCHITECTURE.md message with calibrated_at from the injected now', () => {
+  it('builds the docs/architecture.md#messages message with calibrated_at from the injected now', () => {
     const message = calibratedMessage({ sensorId: 'sensor-001', ts: Date.parse('2026-11-29T04:38:12.123Z'), value: 21.37 },
       { value: 20.94, status: 'ok', profile: 'sensor-001@2025-06-01#3f9a1c2e7b10', unit: 'celsius' },
       Date.parse('2026-11-29T04:38:12.201Z'));

@@ -25,7 +25,7 @@ versions:
 `;
 
 describe('parseProfile', () => {
-  it('parses the ARCHITECTURE.md example into sorted versions with defaults filled in', () => {
+  it('parses the docs/architecture.md#calibration-profiles example into sorted versions with defaults filled in', () => {
     const result = parseProfile('profiles/sensor-001.yaml', VALID);
     expect(result.ok).toBe(true);
     if (!result.ok) return;

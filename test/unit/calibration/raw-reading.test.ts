@@ -13,7 +13,7 @@ function codeOf(value: string | Buffer, key?: string | null): ReadingErrorCode |
 }
 
 describe('parseRawReading', () => {
-  it('parses the ARCHITECTURE.md example and keeps unknown fields as extra', () => {
+  it('parses the docs/architecture.md#messages example and keeps unknown fields as extra', () => {
     const result = parseRawReading(Buffer.from('{"sensor_id":"sensor-001","ts":"2026-11-29T04:38:12.123Z","value":21.37,"unit":"celsius","battery":3.1,"fw":{"v":2}}'),
       { now: NOW, key: Buffer.from(`sensor-001|${TS}`) });
     expect(result).toEqual({ ok: true, reading: { sensorId: 'sensor-001', ts: TS, value: 21.37, unit: 'celsius', extra: { battery: 3.1, fw: { v: 2 } } } });

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The import direction of ARCHITECTURE.md is enforced by the lint config; these tests
+// The import direction of docs/architecture.md#layers-and-imports is enforced by the lint config; these tests
 // prove the rule fires (and stays quiet where it should).
 const eslint = new ESLint({ cwd: process.cwd() });
 

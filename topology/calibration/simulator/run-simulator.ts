@@ -1,6 +1,6 @@
 // Sends the demo fleet's readings to the raw topic: first, when asked, a back-fill of
 // history as fast as the broker takes it, then live readings in real time. Keys and
-// partitioning follow ARCHITECTURE.md (key `<sensor>|<ts>`, Java murmur2 of the sensor),
+// partitioning follow docs/architecture.md#topics (key `<sensor>|<ts>`, Java murmur2 of the sensor),
 // and each record's timestamp is the reading's ts, so replay can find it by time.
 import { Producer, type BaseOptions } from '@platformatic/kafka';
 import { javaCompatiblePartitioner } from '../../core/partitioning.ts';

@@ -1,5 +1,5 @@
 // The runtime's Kafka consumer: @platformatic/kafka's Consumer with the two fixes exactly-once
-// needs, kept in this one place (see KAFKA-CLIENT-NOTES.md and the tests that prove them):
+// needs, kept in this one place (see docs/architecture.md#kafka-client-notes and the tests that prove them):
 //  1. read_committed must drop EVERY aborted transaction in a fetch response (dropAbortedRecords);
 //  2. committed offsets are read with require_stable, so a new owner of a partition waits for a
 //     pending transactional offset commit instead of re-reading records already committed.

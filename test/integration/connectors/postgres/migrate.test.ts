@@ -20,7 +20,7 @@ async function primaryKey(client: pg.Client, schema: string, table: string): Pro
 }
 
 describe('the sink migrations', () => {
-  it('create the tables of ARCHITECTURE.md in the given schema', async () => {
+  it('create the tables of docs/architecture.md#tables in the given schema', async () => {
     const client = await pgClient();
     const schema = sinkSchema();
     expect((await migrate(client, schema)).applied).toEqual(['0001_readings_and_offsets.sql', '0002_timescale_hypertables.sql']);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linear } from '../../../../topology/calibration/methods/linear.ts';
 
 describe('linear', () => {
-  it('computes gain · raw + offset (ARCHITECTURE.md example: 0.98 · 21.37 + 2.5 = 23.4426)', () => {
+  it('computes gain · raw + offset (docs/architecture.md#calibration-profiles example: 0.98 · 21.37 + 2.5 = 23.4426)', () => {
     expect(linear(21.37, 0.98, 2.5)).toBeCloseTo(23.4426, 12);
   });
 

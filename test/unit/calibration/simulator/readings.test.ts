@@ -23,7 +23,7 @@ describe('the reading generator', () => {
     expect(readings.every((r) => r.tsMs >= from && r.tsMs < to)).toBe(true);
   });
 
-  it('keys a reading <sensor>|<ts ms> and carries the ARCHITECTURE.md raw JSON', () => {
+  it('keys a reading <sensor>|<ts ms> and carries the docs/architecture.md#messages raw JSON', () => {
     const first = records.find((r) => r.kind === 'reading')!;
     const body = JSON.parse(first.value) as Record<string, unknown>;
     expect(first.key).toBe(`${String(body.sensor_id)}|${Date.parse(String(body.ts))}`);
