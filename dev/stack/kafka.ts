@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasMarker, removeMarker, touchMarker } from './markers.ts';
+import { touchMarker } from './markers.ts';
 import { fail, log, tailToStderr } from './output.ts';
-import { killGroup, onPath, output, portOpen, run, runningPid, terminateGroup } from './processes.ts';
+import { onPath, output, portOpen, run, runningPid, stopStarted } from './processes.ts';
 import { kafkaVersion, type StackSettings } from './settings.ts';
 
 /** Fetches the broker's jars into settings.kafkaLibs unless a complete copy is there. */
@@ -92,17 +92,5 @@ export async function kafkaUp(settings: StackSettings): Promise<void> {
 }
 
 export async function kafkaDown(settings: StackSettings): Promise<void> {
-  const { devDir } = settings;
-  const pidFile = join(devDir, 'kafka.pid');
-  if (!hasMarker(devDir, 'kafka') || !existsSync(pidFile)) return;
-  const pid = runningPid(pidFile);
-  if (pid !== undefined) {
-    log(`stopping Kafka (pid ${pid})`);
-    if (await terminateGroup(pid)) {
-      log('Kafka did not stop in 30 s; killing it');
-      killGroup(pid);
-    }
-  }
-  rmSync(pidFile, { force: true });
-  removeMarker(devDir, 'kafka');
+  await stopStarted(settings.devDir, 'kafka', 'Kafka');
 }

@@ -2,10 +2,12 @@
 // own background servers (each started in its own process group, so stopping the group stops
 // it and nothing else).
 import { spawnSync, type StdioOptions } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasMarker, removeMarker } from './markers.ts';
+import { log } from './output.ts';
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -43,17 +45,25 @@ function signal(target: number, name: NodeJS.Signals): boolean {
 }
 
 /**
- * SIGTERM to the process group of `pid` (or to `pid` alone when it leads no group), then waits
- * up to 30 s for `pid` to end. Returns whether it is still alive; the caller decides on SIGKILL.
+ * Stops the process group that `pid` leads: SIGTERM (to `pid` alone when it leads no group),
+ * up to 30 s for `pid` to end, then SIGKILL to whatever is left of the group.
  */
-export async function terminateGroup(pid: number): Promise<boolean> {
+async function stopGroup(pid: number, what: string): Promise<void> {
+  log(`stopping ${what} (pid ${pid})`);
   if (!signal(-pid, 'SIGTERM')) signal(pid, 'SIGTERM');
   for (let waited = 0; waited < 300 && alive(pid); waited += 1) await sleep(100);
-  return alive(pid);
+  if (alive(pid)) log(`${what} did not stop in 30 s; killing it`);
+  signal(-pid, 'SIGKILL');
 }
 
-export function killGroup(pid: number): void {
-  signal(-pid, 'SIGKILL');
+/** Stops a background server `up` started (its marker and $KALIBRA_DEV_DIR/<marker>.pid say so), and forgets it. */
+export async function stopStarted(devDir: string, marker: 'kafka' | 'connect', what: string): Promise<void> {
+  const pidFile = join(devDir, `${marker}.pid`);
+  if (!hasMarker(devDir, marker) || !existsSync(pidFile)) return;
+  const pid = runningPid(pidFile);
+  if (pid !== undefined) await stopGroup(pid, what);
+  rmSync(pidFile, { force: true });
+  removeMarker(devDir, marker);
 }
 
 /** Whether something accepts a TCP connection on 127.0.0.1:port. */
@@ -70,17 +80,18 @@ export function portOpen(port: string | number, timeoutMs = 2000): Promise<boole
   });
 }
 
+export function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether an executable of that name is on PATH (`command -v`). */
 export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return (env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, command)));
 }
 
 export interface RunOptions {
