@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { embeddedNativeDir } from '../../dev/postgres/postgres-tool.ts';
+import { embeddedNativeDir } from '../../dev/stack/embedded-postgres.ts';
 
 const installed = '/usr/lib/postgresql';
 

