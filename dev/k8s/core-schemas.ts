@@ -1,7 +1,7 @@
 // Validators for the built-in Kubernetes kinds k8s/ uses, from the kubernetes-models
 // package (the Kubernetes OpenAPI schemas compiled for ajv), plus the Prometheus Operator's
-// PodMonitor from @kubernetes-models/prometheus-operator. A kind not listed here is
-// reported, never passed: add it here when k8s/ starts using it.
+// PodMonitor and PrometheusRule from @kubernetes-models/prometheus-operator. A kind not
+// listed here is reported, never passed: add it here when k8s/ starts using it.
 import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
 
@@ -25,6 +25,7 @@ const modelModules: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/Role': 'kubernetes-models/rbac.authorization.k8s.io/v1/Role',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
   'monitoring.coreos.com/v1/PodMonitor': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
 };
 
 function model(type: string): ModelClass | undefined {

@@ -9,6 +9,8 @@ export interface RuntimeMetrics {
   transactionAborted(reason: string): void;
   consumerLag(topic: string, partition: number, lag: number): void;
   gateWait(ms: number): void;
+  /** Records a partition still has to re-read for the current replay request (0 when none is pending). */
+  replayRemaining(topic: string, partition: number, records: number): void;
   stateChanged(state: string): void;
 }
 
@@ -21,5 +23,6 @@ export const noopMetrics: RuntimeMetrics = {
   transactionAborted: () => undefined,
   consumerLag: () => undefined,
   gateWait: () => undefined,
+  replayRemaining: () => undefined,
   stateChanged: () => undefined,
 };

@@ -58,7 +58,7 @@ function countingMetrics(): RuntimeMetrics & { counts: Map<string, number> } {
     counts,
     recordsIn: (_t, _p, n) => add('in', n), recordsOut: (t, n) => add(`out:${t}`, n), deadLettered: (code, n) => add(`dlq:${code}`, n),
     transactionCommitted: () => add('committed'), transactionAborted: (reason) => add(`aborted:${reason}`),
-    consumerLag: () => add('lag'), gateWait: () => add('gateWait'), stateChanged: (s) => add(`state:${s}`),
+    consumerLag: () => add('lag'), gateWait: () => add('gateWait'), replayRemaining: () => add('replayRemaining'), stateChanged: (s) => add(`state:${s}`),
   };
 }
 

@@ -121,7 +121,7 @@ describe('monitoring', () => {
       const labels = deployment.spec.template.metadata.labels;
       expect(monitor.spec.selector.matchExpressions.every((e) => e.operator === 'In' && e.values.includes(labels[e.key]!)), deployment.metadata.name).toBe(true);
     }
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+    expect(monitor.spec.podMetricsEndpoints).toMatchObject([{ port: 'http', path: '/metrics', interval: '30s' }]);
   });
 
   it('in dev, needs no Prometheus Operator: there is no PodMonitor', async () => {

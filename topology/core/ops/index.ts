@@ -30,7 +30,7 @@ export type { LogLevel } from './log/log-level.ts';
 export { Redactor } from './log/redact.ts';
 
 export { METRIC_PREFIX, MetricsRegistry } from './metrics/metrics-registry.ts';
-export type { HistogramSpec, MetricSpec, MetricsRegistryOptions } from './metrics/metrics-registry.ts';
+export type { GaugeSpec, HistogramSpec, MetricSpec, MetricsRegistryOptions } from './metrics/metrics-registry.ts';
 export { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
 
 export { Readiness } from './http/readiness.ts';
@@ -41,5 +41,5 @@ export type { OpsServer, OpsServerOptions } from './http/ops-server.ts';
 export { ExitCodes, Shutdown } from './shutdown/shutdown.ts';
 export type { CloseHook, ShutdownOptions } from './shutdown/shutdown.ts';
 
-export { startProcessOps } from './process-ops.ts';
+export { readyMetric, startProcessOps } from './process-ops.ts';
 export type { ProcessOps, ProcessOpsOptions } from './process-ops.ts';

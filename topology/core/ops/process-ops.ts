@@ -12,6 +12,7 @@ import type { OpsServer } from './http/ops-server.ts';
 import { createLogger } from './log/logger.ts';
 import type { Logger, LoggerOptions } from './log/logger.ts';
 import { MetricsRegistry } from './metrics/metrics-registry.ts';
+import type { GaugeSpec } from './metrics/metrics-registry.ts';
 import { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
 import { Shutdown } from './shutdown/shutdown.ts';
 
@@ -53,6 +54,15 @@ export interface ProcessOps {
   readonly server: OpsServer;
 }
 
+/** `kalibra_ready`: what /readyz answers, as a series (1 ready, 0 not), evaluated at each scrape. */
+export function readyMetric(readiness: Readiness): GaugeSpec<never> {
+  return {
+    name: 'ready',
+    help: '1 when the process is ready (what /readyz answers with 200), else 0; evaluated at each scrape.',
+    collect: async () => ((await readiness.report()).ready ? 1 : 0),
+  };
+}
+
 export async function startProcessOps(options: ProcessOpsOptions): Promise<ProcessOps> {
   const instanceId = resolveInstanceId(options.config.instanceId);
   const logger = createLogger({
@@ -69,6 +79,7 @@ export async function startProcessOps(options: ProcessOpsOptions): Promise<Proce
     ...(options.shutdownDeadlineMs === undefined ? {} : { deadlineMs: options.shutdownDeadlineMs }),
     ...(options.exit === undefined ? {} : { exit: options.exit }),
   });
+  metrics.gauge(readyMetric(readiness));
   const server = await startOpsServer({ port: options.config.httpPort, readiness, metrics, logger, ...(options.host === undefined ? {} : { host: options.host }) });
   shutdown.onClose('ops-server', () => server.close());
 

@@ -2,6 +2,8 @@
 // admission gate (process a record only once gate.admittedUpTo passes its offset) and consumer
 // lag. Neither may ever throw into the processing loop.
 import type { Gate } from '../gate.ts';
+import { pendingFor } from '../replay/state.ts';
+import type { ReplayState } from '../replay/state.ts';
 import type { RuntimeMetrics } from '../metrics.ts';
 import { describe } from './kafka-errors.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
@@ -33,8 +35,13 @@ export async function waitForGate(gate: Gate, abort: AbortController, metrics: R
   }
 }
 
-/** Reports end offset − next offset to commit for every assigned partition this instance has committed. */
-export async function reportLag(consumer: RuntimeConsumer, options: ResolvedRuntimeOptions, committedNext: ReadonlyMap<string, bigint>): Promise<void> {
+/**
+ * Reports end offset − next offset to commit for every assigned partition this instance has
+ * committed, and, with replay on (`replayState`), the records each assigned partition still
+ * has to re-read for the current request.
+ */
+export async function reportLag(consumer: RuntimeConsumer, options: ResolvedRuntimeOptions, committedNext: ReadonlyMap<string, bigint>,
+  replayState?: (topic: string) => ReplayState): Promise<void> {
   try {
     const ends = await consumer.listOffsets({ topics: [...options.taskFactory.sourceTopics] });
     for (const assignment of consumer.assignments ?? []) {
@@ -42,9 +49,27 @@ export async function reportLag(consumer: RuntimeConsumer, options: ResolvedRunt
         const end = ends.get(assignment.topic)?.[partition];
         const next = committedNext.get(`${assignment.topic}:${partition}`);
         if (end !== undefined && next !== undefined) options.metrics.consumerLag(assignment.topic, partition, Number(end - next));
+        if (replayState !== undefined) {
+          const remaining = replayRemaining(replayState(assignment.topic), partition, next);
+          if (remaining !== undefined) options.metrics.replayRemaining(assignment.topic, partition, Number(remaining));
+        }
       }
     }
   } catch (error) {
     options.logger.debug('could not read end offsets for lag', { error: describe(error) });
   }
+}
+
+/**
+ * What a partition still owes the current replay request, counted as `bin/replay` shows its
+ * progress: up to the end of the log when the request was made. 0 without a request for this
+ * partition; the whole window while the request is not applied here; undefined when the
+ * request is applied but this instance has not committed on the partition yet.
+ */
+export function replayRemaining(state: ReplayState, partition: number, next: bigint | undefined): bigint | undefined {
+  const target = state.request?.partitions.find((t) => t.partition === partition);
+  if (target === undefined) return 0n;
+  if (pendingFor(state, partition) !== undefined) return target.endOffset > target.fromOffset ? target.endOffset - target.fromOffset : 0n;
+  if (next === undefined) return undefined;
+  return target.endOffset > next ? target.endOffset - next : 0n;
 }

@@ -146,7 +146,8 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
     }
     if (o.handleSignals) this.#removeSignalHandlers = onShutdownSignal(() => this.stop());
     this.#lagTimer = setInterval(() => {
-      if (this.#state === 'running') void reportLag(this.#consumer!, o, this.#committedNext);
+      const tail = this.#replayTail;
+      if (this.#state === 'running') void reportLag(this.#consumer!, o, this.#committedNext, tail === undefined ? undefined : (topic) => tail.state(topic));
     }, o.lagIntervalMs);
     this.#lagTimer.unref();
     this.#setState('running');

@@ -89,3 +89,18 @@ describe('startProcessOps', () => {
     await expect(get(ops.server.port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
+
+describe('kalibra_ready', () => {
+  it('says on /metrics what /readyz answers, evaluated at each scrape', async () => {
+    const ops = await startProcessOps({
+      name: 't', config: { httpPort: 0, logLevel: 'silent', instanceId: 'i' }, secrets: [], host: '127.0.0.1',
+      installSignals: false, handleFatalErrors: false, exit: () => undefined,
+    });
+    let ok = false;
+    ops.readiness.addCheck('flag', () => ok);
+    expect((await get(ops.server.port, '/metrics')).body).toMatch(/^kalibra_ready 0$/m);
+    ok = true;
+    expect((await get(ops.server.port, '/metrics')).body).toMatch(/^kalibra_ready 1$/m);
+    await ops.shutdown.shutdown('test');
+  });
+});

@@ -19,6 +19,11 @@ export interface HistogramSpec<L extends string> extends MetricSpec<L> {
   buckets?: number[];
 }
 
+export interface GaugeSpec<L extends string> extends MetricSpec<L> {
+  /** Sets the (unlabelled) value at each scrape, e.g. from a check that is cheap to evaluate. */
+  collect?: () => number | Promise<number>;
+}
+
 export interface MetricsRegistryOptions {
   /** Also export Node's process metrics (process_cpu_seconds_total, nodejs_heap_*...). Default true. */
   defaultMetrics?: boolean;
@@ -40,9 +45,12 @@ export class MetricsRegistry {
       new Counter<L>({ name: METRIC_PREFIX + spec.name, help: spec.help, labelNames: spec.labelNames ?? [], registers: [this.registry] }));
   }
 
-  gauge<L extends string = string>(spec: MetricSpec<L>): Gauge<L> {
-    return this.#getOrCreate(spec.name, Gauge, () =>
-      new Gauge<L>({ name: METRIC_PREFIX + spec.name, help: spec.help, labelNames: spec.labelNames ?? [], registers: [this.registry] }));
+  gauge<L extends string = string>(spec: GaugeSpec<L>): Gauge<L> {
+    const { collect } = spec;
+    return this.#getOrCreate(spec.name, Gauge, () => new Gauge<L>({
+      name: METRIC_PREFIX + spec.name, help: spec.help, labelNames: spec.labelNames ?? [], registers: [this.registry],
+      ...(collect === undefined ? {} : { async collect(this: Gauge<L>) { this.set(await collect()); } }),
+    }));
   }
 
   histogram<L extends string = string>(spec: HistogramSpec<L>): Histogram<L> {

@@ -14,8 +14,13 @@ export function prometheusRuntimeMetrics(metrics: MetricsRegistry): RuntimeMetri
   const commits = metrics.histogram({ name: 'transaction_commit_seconds', help: 'Latency of Kafka transaction commits.', buckets: LATENCY_BUCKETS });
   const committedRecords = metrics.counter({ name: 'transaction_records_total', help: 'Records in committed transactions.' });
   const aborts = metrics.counter({ name: 'transactions_aborted_total', help: 'Aborted Kafka transactions, by reason.', labelNames: ['reason'] });
-  const lag = metrics.gauge({ name: 'consumer_lag', help: 'Records between the committed position and the end of the partition.', labelNames: ['topic', 'partition'] });
+  const lag = metrics.gauge({ name: 'consumer_lag_records', help: 'Records between the committed position and the end of the partition.', labelNames: ['topic', 'partition'] });
   const gateWait = metrics.histogram({ name: 'gate_wait_seconds', help: 'Time records waited for the admission gate.', buckets: LATENCY_BUCKETS });
+  const replayRemaining = metrics.gauge({
+    name: 'replay_remaining_records',
+    help: 'Records a source partition still has to re-read for the current replay request, up to the end of the log when it was made (0 when none is pending).',
+    labelNames: ['topic', 'partition'],
+  });
   const state = metrics.gauge({ name: 'runtime_state', help: 'The runtime state: 1 for the current state, 0 for states it was in before.', labelNames: ['state'] });
   let currentState: string | undefined;
 
@@ -38,6 +43,7 @@ export function prometheusRuntimeMetrics(metrics: MetricsRegistry): RuntimeMetri
     transactionAborted: (reason) => safely(() => aborts.inc({ reason })),
     consumerLag: (topic, partition, value) => safely(() => lag.set({ topic, partition: String(partition) }, value)),
     gateWait: (ms) => safely(() => gateWait.observe(ms / 1000)),
+    replayRemaining: (topic, partition, records) => safely(() => replayRemaining.set({ topic, partition: String(partition) }, records)),
     stateChanged: (next) => safely(() => {
       if (currentState !== undefined) state.set({ state: currentState }, 0);
       state.set({ state: next }, 1);

@@ -46,14 +46,21 @@ describe('prometheusRuntimeMetrics', () => {
     metrics.consumerLag('readings.raw', 0, 4);
     metrics.consumerLag('readings.raw', 1, 7);
     const text = await registry.text();
-    expect(text).toContain('kalibra_consumer_lag{topic="readings.raw",partition="0"} 4');
-    expect(text).toContain('kalibra_consumer_lag{topic="readings.raw",partition="1"} 7');
+    expect(text).toContain('kalibra_consumer_lag_records{topic="readings.raw",partition="0"} 4');
+    expect(text).toContain('kalibra_consumer_lag_records{topic="readings.raw",partition="1"} 7');
   });
 
   it('records gate waits in seconds', async () => {
     const { registry, metrics } = setup();
     metrics.gateWait(2);
     expect(await registry.text()).toContain('kalibra_gate_wait_seconds_bucket{le="0.0025"} 1');
+  });
+
+  it('keeps the latest replay remainder per partition', async () => {
+    const { registry, metrics } = setup();
+    metrics.replayRemaining('readings.raw', 0, 120);
+    metrics.replayRemaining('readings.raw', 0, 0);
+    expect(await registry.text()).toContain('kalibra_replay_remaining_records{topic="readings.raw",partition="0"} 0');
   });
 
   it('marks only the current runtime state with 1', async () => {
