@@ -3,8 +3,8 @@
 // gate into the calibrator, run until SIGTERM/SIGINT.
 import { PostgresGate } from '../connectors/postgres/gate.ts';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { calibratorCommandOptions } from '../topology/calibration/calibrator-options.ts';
-import { runCalibrator } from '../topology/calibration/run-calibrator.ts';
+import { calibratorCommandOptions } from '../app/calibrator/calibrator-options.ts';
+import { runCalibrator } from '../app/calibrator/run-calibrator.ts';
 
 const config = loadConfigOrExit(calibratorCommandOptions, {
   usage: 'bin/calibrator [options]',

@@ -6,9 +6,9 @@ import { isKalibraError } from '../topology/core/errors.ts';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
 import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
 import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
-import { demoCommandOptions } from '../topology/calibration/demo/demo-options.ts';
-import { recalibrationHint } from '../topology/calibration/demo/recalibration-hint.ts';
-import { runDemo } from '../topology/calibration/demo/run-demo.ts';
+import { demoCommandOptions } from '../app/demo/demo-options.ts';
+import { recalibrationHint } from '../app/demo/recalibration-hint.ts';
+import { runDemo } from '../app/demo/run-demo.ts';
 
 const { values } = loadConfigOrExit(demoCommandOptions, {
   usage: 'bin/demo [options]   (npm run demo -- [options])',

@@ -5,9 +5,9 @@ import { createInterface } from 'node:readline/promises';
 import { Admin } from '@platformatic/kafka';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
 import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
-import { runReplayCommand } from '../topology/core/replay/replay-command.ts';
-import { replaySelector } from '../topology/calibration/replay-selector.ts';
-import { replayCommandOptions as declarations } from '../topology/calibration/replay-command-options.ts';
+import { runReplayCommand } from '../app/replay/replay-command.ts';
+import { replaySelector } from '../contract/replay-selector.ts';
+import { replayCommandOptions as declarations } from '../app/replay/replay-command-options.ts';
 
 
 const { values, positionals } = loadConfigOrExit(declarations, {

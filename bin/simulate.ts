@@ -4,10 +4,10 @@ import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.ts';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
 import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
 import { isKalibraError } from '../topology/core/errors.ts';
-import { fleet } from '../topology/calibration/simulator/sensor-models.ts';
-import { runSimulator } from '../topology/calibration/simulator/run-simulator.ts';
-import { simulatorOptions } from '../topology/calibration/simulator/simulator-options.ts';
-import { topicOptions } from '../topology/calibration/topic-options.ts';
+import { fleet } from '../app/simulate/sensor-models.ts';
+import { runSimulator } from '../app/simulate/run-simulator.ts';
+import { simulatorOptions } from '../app/simulate/simulator-options.ts';
+import { topicOptions } from '../contract/topic-options.ts';
 
 const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...simulatorOptions };
 const { values } = loadConfigOrExit(declarations, {

@@ -2,8 +2,8 @@
 // flags and environment (exit 2 on bad arguments, --help lists them all), run the library;
 // the process then lives until SIGTERM/SIGINT, and exits 0 after a clean stop.
 import { loadConfigOrExit } from '../topology/core/ops/index.ts';
-import { sinkCommandOptions } from '../connectors/postgres/sink-command-options.ts';
-import { runSink } from '../connectors/postgres/run-sink.ts';
+import { sinkCommandOptions } from '../app/sink/sink-command-options.ts';
+import { runSink } from '../app/sink/run-sink.ts';
 
 const config = loadConfigOrExit(sinkCommandOptions, {
   usage: 'bin/sink --mapping raw|calibrated [options]',

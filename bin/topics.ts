@@ -4,10 +4,10 @@
 import { Admin } from '@platformatic/kafka';
 import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
 import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
-import { topicNames } from '../topology/calibration/topic-options.ts';
-import { topicsCommandOptions } from '../topology/calibration/topics-command-options.ts';
-import { desiredTopics } from '../topology/calibration/topics.ts';
-import { applyTopics, formatTopicsReport } from '../topology/calibration/topics-apply.ts';
+import { topicNames } from '../contract/topic-options.ts';
+import { topicsCommandOptions } from '../app/topics/topics-command-options.ts';
+import { desiredTopics } from '../contract/topics.ts';
+import { applyTopics, formatTopicsReport } from '../app/topics/topics-apply.ts';
 
 function fail(message: string): never {
   process.stderr.write(`bin/topics: ${message}\n`);

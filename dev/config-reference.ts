@@ -10,7 +10,7 @@ import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
 import { defineOptions } from '../topology/core/ops/config/option.ts';
 import type { OptionDeclarations } from '../topology/core/ops/config/option.ts';
 import { OptionTypes } from '../topology/core/ops/config/option.ts';
-import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../topology/core/ops/config/reference.ts';
+import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config-reference-table.ts';
 
 const options = defineOptions({
   write: { type: 'string', placeholder: 'file', description: `Replace the text between the markers in this file (${REFERENCE_START} ... ${REFERENCE_END}).` },

@@ -63,8 +63,8 @@ export type { ParseConfigOptions, ParsedConfig } from './core/ops/config/parse-c
 export { parseDuration } from './core/ops/config/parse-value.ts';
 export { renderHelp } from './core/ops/config/help.ts';
 export type { HelpOptions } from './core/ops/config/help.ts';
-export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './core/ops/config/reference.ts';
-export type { ReferenceOptions } from './core/ops/config/reference.ts';
+export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../dev/config-reference-table.ts';
+export type { ReferenceOptions } from '../dev/config-reference-table.ts';
 export { loadConfigOrExit, USAGE_EXIT_CODE } from './core/ops/config/command-line.ts';
 export type { CommandLineOptions, LoadedConfig } from './core/ops/config/command-line.ts';
 export { databaseOptions } from './core/ops/config/database-options.ts';

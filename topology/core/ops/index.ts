@@ -11,8 +11,8 @@ export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.ts'
 export { parseDuration } from './config/parse-value.ts';
 export { renderHelp } from './config/help.ts';
 export type { HelpOptions } from './config/help.ts';
-export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config/reference.ts';
-export type { ReferenceOptions } from './config/reference.ts';
+export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../../../dev/config-reference-table.ts';
+export type { ReferenceOptions } from '../../../dev/config-reference-table.ts';
 export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.ts';
 export type { CommandLineOptions, LoadedConfig } from './config/command-line.ts';
 export { databaseOptions } from './config/database-options.ts';
