@@ -11,7 +11,7 @@ import { bytesSerde } from '../topology/core/serdes/bytes-serde.ts';
 import { nullableSerde } from '../topology/core/serdes/nullable-serde.ts';
 import { calibrateRecord } from './calibrate-record.ts';
 import { connectJsonSensorPart, encodeConnectJson, encodeConnectJsonTombstoneKey } from './connect-json.ts';
-import { sensorPart } from '../contract/reading-key.ts';
+import { parseReadingKey, sensorPart } from '../contract/reading-key.ts';
 import { CalibrationError } from './errors.ts';
 import type { ProfileSet } from './profile.ts';
 import { defaultTopicNames } from '../contract/topics.ts';
@@ -105,12 +105,11 @@ class CalibrateProcessor implements Processor<Bytes, Bytes, Bytes, Bytes> {
 /** A raw tombstone's key `<sensor>|<ts ms>` as the Connect JSON key that deletes the row. */
 function connectTombstoneKey(rawKey: Buffer): Buffer {
   const text = rawKey.toString('utf8');
-  const bar = text.lastIndexOf('|');
-  const ts = Number(text.slice(bar + 1));
-  if (bar <= 0 || !Number.isSafeInteger(ts)) {
+  const parsed = parseReadingKey(text);
+  if (parsed === undefined || !Number.isSafeInteger(parsed.tsMs)) {
     throw new CalibrationError('KEY_MISMATCH', `a tombstone key must be <sensor_id>|<ts epoch ms> to delete a row downstream, got "${text.slice(0, 200)}"`);
   }
-  return encodeConnectJsonTombstoneKey(text.slice(0, bar), ts);
+  return encodeConnectJsonTombstoneKey(parsed.sensorId, parsed.tsMs);
 }
 
 function topicOption(value: unknown, fallback: string, name: string): string {

@@ -6,7 +6,7 @@ import { CalibrationError } from './errors.ts';
 import { parseIsoInstant } from './iso-time.ts';
 import type { ReadingErrorCode } from './errors.ts';
 import { SENSOR_ID_PATTERN } from './profile-schema.ts';
-import { readingKey } from '../contract/reading-key.ts';
+import { parseReadingKey, readingKey } from '../contract/reading-key.ts';
 
 export interface RawReading {
   sensorId: string;
@@ -106,12 +106,11 @@ function parseTs(ts: unknown): number | undefined {
 function checkKey(key: Buffer | null, sensorId: string, ts: number): CalibrationError | undefined {
   if (key === null || key.length === 0) return new CalibrationError('MISSING_KEY', 'the record has no key');
   const text = key.toString('utf8');
-  const bar = text.lastIndexOf('|');
-  const keyTs = bar < 0 ? Number.NaN : Number(text.slice(bar + 1));
-  if (bar <= 0 || !/^-?\d+$/.test(text.slice(bar + 1)) || !Number.isSafeInteger(keyTs)) {
+  const parsed = parseReadingKey(text);
+  if (parsed === undefined || !Number.isSafeInteger(parsed.tsMs)) {
     return new CalibrationError('INVALID_KEY', `the key must be <sensor_id>|<epoch ms>, got ${describe(text)}`);
   }
-  if (text.slice(0, bar) !== sensorId || keyTs !== ts) {
+  if (parsed.sensorId !== sensorId || parsed.tsMs !== ts) {
     return new CalibrationError('KEY_MISMATCH', `the key ${describe(text)} does not match the reading (expected "${readingKey(sensorId, ts)}")`);
   }
   return undefined;

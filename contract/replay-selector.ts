@@ -1,8 +1,9 @@
 // What a calibration replay re-emits: readings of the chosen sensors (all when none is
 // chosen) whose reading time lies in [fromMs, toMs). Decided from the record key
 // `<sensor_id>|<ts epoch ms>` (ARCHITECTURE.md), so a skipped record is never parsed.
-// A key we cannot read is selected: recalibrating one reading too many is harmless
+// A key parseReadingKey cannot read is selected: recalibrating one reading too many is harmless
 // (outputs are upserts), skipping one that was asked for is not.
+import { parseReadingKey } from './reading-key.ts';
 
 export interface CalibrationReplaySelector {
   sensors: string[] | null;
@@ -25,14 +26,10 @@ export function isReplaySelector(value: unknown): value is CalibrationReplaySele
 /** True when the record with this key should be re-emitted by the replay. */
 export function selects(selector: unknown, key: Buffer | null): boolean {
   if (!isReplaySelector(selector) || key === null) return true;
-  const text = key.toString('utf8');
-  const bar = text.lastIndexOf('|');
-  if (bar <= 0) return true;
-  const sensor = text.slice(0, bar);
-  const ts = Number(text.slice(bar + 1));
-  if (!Number.isFinite(ts) || text.slice(bar + 1).trim() === '') return true;
-  if (selector.sensors && !selector.sensors.includes(sensor)) return false;
-  return ts >= selector.fromMs && (selector.toMs === null || ts < selector.toMs);
+  const parsed = parseReadingKey(key);
+  if (parsed === undefined || !Number.isFinite(parsed.tsMs)) return true;
+  if (selector.sensors && !selector.sensors.includes(parsed.sensorId)) return false;
+  return parsed.tsMs >= selector.fromMs && (selector.toMs === null || parsed.tsMs < selector.toMs);
 }
 
 /** The same decision in the shape StreamsRuntime's `replay.selects` option takes. */

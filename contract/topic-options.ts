@@ -1,7 +1,8 @@
-// The topic-name options every calibration command reads (KALIBRA_TOPIC_*), declared once
-// so --help, parsing and the README reference agree. Defaults come from topics.ts.
+// The topic-name options every command reads (KALIBRA_TOPIC_*), declared once so --help,
+// parsing and the README reference agree across the calibrator, the sinks, replay, topics and
+// the simulator. Defaults come from topics.ts.
 import { defineOptions } from '../topology/core/ops/config/option.ts';
-import { defaultTopicNames, type TopicRole } from './topics.ts';
+import { defaultTopicNames, TopicRoles, type TopicRole } from './topics.ts';
 
 const group = 'Topics';
 
@@ -21,4 +22,22 @@ export interface TopicOptionValues {
 
 export function topicNames(values: TopicOptionValues): Record<TopicRole, string> {
   return { raw: values.topicRaw, calibrated: values.topicCalibrated, dlq: values.topicDlq, replayState: values.topicReplayState };
+}
+
+/** The environment variable that overrides each topic name (KALIBRA_TOPIC_RAW, ...). */
+export const topicNameEnv: Readonly<Record<TopicRole, string>> = {
+  raw: topicOptions.topicRaw.env,
+  calibrated: topicOptions.topicCalibrated.env,
+  dlq: topicOptions.topicDlq.env,
+  replayState: topicOptions.topicReplayState.env,
+};
+
+/** Topic names from the environment (KALIBRA_TOPIC_RAW, ...); unset or empty means the default. */
+export function topicNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Record<TopicRole, string> {
+  const names = { ...defaultTopicNames };
+  for (const role of TopicRoles) {
+    const value = env[topicNameEnv[role]];
+    if (value !== undefined && value !== '') names[role] = value;
+  }
+  return names;
 }

@@ -6,19 +6,12 @@ import { CoreError } from '../topology/core/errors.ts';
 export const TopicRoles = ['raw', 'calibrated', 'dlq', 'replayState'] as const;
 export type TopicRole = (typeof TopicRoles)[number];
 
-/** Default names (ARCHITECTURE.md) and the environment variables that override them. */
+/** Default names (docs/architecture.md); contract/topic-options.ts declares the KALIBRA_TOPIC_* options that override them. */
 export const defaultTopicNames: Readonly<Record<TopicRole, string>> = {
   raw: 'readings.raw',
   calibrated: 'readings.calibrated',
   dlq: 'readings.dlq',
   replayState: 'readings.replay-state',
-};
-
-export const topicNameEnv: Readonly<Record<TopicRole, string>> = {
-  raw: 'KALIBRA_TOPIC_RAW',
-  calibrated: 'KALIBRA_TOPIC_CALIBRATED',
-  dlq: 'KALIBRA_TOPIC_DLQ',
-  replayState: 'KALIBRA_TOPIC_REPLAY_STATE',
 };
 
 /**
@@ -95,14 +88,4 @@ export function desiredTopics(options: TopicSpecOptions = {}): TopicSpec[] {
     spec('dlq', partitions, true, { 'cleanup.policy': 'delete', 'retention.ms': String(DLQ_RETENTION_MS) }),
     spec('replayState', REPLAY_STATE_PARTITIONS, true, { 'cleanup.policy': 'compact' }),
   ];
-}
-
-/** Topic names from the environment (KALIBRA_TOPIC_RAW, ...); unset or empty means the default. */
-export function topicNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Record<TopicRole, string> {
-  const names = { ...defaultTopicNames };
-  for (const role of TopicRoles) {
-    const value = env[topicNameEnv[role]];
-    if (value !== undefined && value !== '') names[role] = value;
-  }
-  return names;
 }

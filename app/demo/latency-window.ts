@@ -3,6 +3,7 @@
 // samples and answers p50/p99. Pure: times are passed in. Only readings taken after
 // `fromMs` count, so back-filled history (ts long ago) never poses as latency.
 
+import { readingKey } from '../../contract/reading-key.ts';
 import type { LatencySummary } from './demo-state.ts';
 
 export interface RowKey {
@@ -31,7 +32,7 @@ export class LatencyWindow {
   observe(observedAtMs: number, rows: readonly RowKey[]): void {
     for (const { sensorId, tsMs } of rows) {
       if (tsMs < this.#fromMs) continue;
-      const key = `${sensorId}|${tsMs}`;
+      const key = readingKey(sensorId, tsMs);
       if (this.#seen.has(key)) continue;
       this.#seen.set(key, tsMs);
       this.#samples.push({ atMs: observedAtMs, latencyMs: observedAtMs - tsMs });

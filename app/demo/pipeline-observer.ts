@@ -1,14 +1,13 @@
 // Watches the demo's pipeline from the outside, the way a user would: the two tables in
-// Postgres (with `pg` directly; this layer may not import connectors/) and the commit
+// Postgres (with `pg` directly, the channel and quoting from connectors/postgres) and the commit
 // NOTIFYs of the calibrated sink, which time when a calibrated row became visible. It only
 // reads; it never writes a table.
 import pg from 'pg';
+import { quoteIdentifier } from '../../connectors/postgres/identifiers.ts';
+import { OFFSETS_CHANNEL } from '../../connectors/postgres/sql.ts';
 import type { SensorLine } from './demo-state.ts';
 import { LatencyWindow } from './latency-window.ts';
 import type { RowKey } from './latency-window.ts';
-
-/** The channel the sinks NOTIFY on after each committed batch (connectors/postgres/sql.ts). */
-const OFFSETS_CHANNEL = 'kalibra_sink_offsets';
 
 export interface PipelineObserverOptions {
   databaseUrl: string;
@@ -26,8 +25,6 @@ export interface TableSnapshot {
   calibratedRows: number;
   sensors: SensorLine[];
 }
-
-const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
 
 export class PipelineObserver {
   readonly #options: PipelineObserverOptions;
@@ -78,7 +75,7 @@ export class PipelineObserver {
     const observedAt = this.#now();
     try {
       const since = new Date(this.latency.since(observedAt));
-      const table = `${quote(this.#options.schema)}.calibrated_readings`;
+      const table = `${quoteIdentifier(this.#options.schema)}.calibrated_readings`;
       const result = await this.#listener.query<{ sensor_id: string; ts_ms: number }>(
         `SELECT sensor_id, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms FROM ${table} WHERE ts >= $1`, [since]);
       const rows: RowKey[] = result.rows.map((r) => ({ sensorId: r.sensor_id, tsMs: Math.round(r.ts_ms) }));
@@ -92,7 +89,7 @@ export class PipelineObserver {
   }
 
   async snapshot(): Promise<TableSnapshot> {
-    const s = quote(this.#options.schema);
+    const s = quoteIdentifier(this.#options.schema);
     const latest = async <R extends pg.QueryResultRow>(sql: string): Promise<R[]> => {
       try {
         return (await this.#client.query<R>(sql)).rows;
@@ -139,7 +136,7 @@ export class PipelineObserver {
   /** Calibrated rows with reading time in [fromMs, toMs], for the headless drain check. */
   async calibratedBetween(fromMs: number, toMs: number): Promise<number> {
     const result = await this.#client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${quote(this.#options.schema)}.calibrated_readings WHERE ts >= $1 AND ts <= $2`, [new Date(fromMs), new Date(toMs)]);
+      `SELECT count(*) AS n FROM ${quoteIdentifier(this.#options.schema)}.calibrated_readings WHERE ts >= $1 AND ts <= $2`, [new Date(fromMs), new Date(toMs)]);
     return Number(result.rows[0]?.n ?? 0);
   }
 

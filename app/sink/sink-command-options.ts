@@ -1,8 +1,10 @@
 // The options of bin/sink, declared once with topology/core/ops's config (flags, env, *_FILE
 // secrets, --help all come from here), and how they become SinkOptions. Kafka, Postgres and
-// process options are the shared declarations; only the sink's own are added here.
+// process options are the shared declarations, the topic names come from contract/topic-options.ts;
+// only the sink's own are added here.
 import { databaseOptions, defineOptions, kafkaOptions, processOptions, resolveInstanceId } from '../../topology/core/ops/index.ts';
 import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { topicOptions } from '../../contract/topic-options.ts';
 import { MappingNames } from '../../connectors/postgres/mappings/mapping.ts';
 import { DEFAULT_WRITE_METHOD, WriteMethods } from '../../connectors/postgres/row-writers.ts';
 import type { SinkOptions } from '../../connectors/postgres/sink-options.ts';
@@ -17,12 +19,9 @@ export const sinkCommandOptions = defineOptions({
     env: 'KALIBRA_SINK_MAPPING', flag: 'mapping', type: 'string', choices: MappingNames, required: true, group,
     description: 'raw: readings.raw → raw_readings; calibrated: readings.calibrated → calibrated_readings.',
   },
-  topicRaw: { env: 'KALIBRA_TOPIC_RAW', type: 'string', default: 'readings.raw', group, description: 'Raw readings topic (mapping raw).' },
-  topicCalibrated: {
-    env: 'KALIBRA_TOPIC_CALIBRATED', type: 'string', default: 'readings.calibrated', group,
-    description: 'Calibrated readings topic (mapping calibrated).',
-  },
-  topicDlq: { env: 'KALIBRA_TOPIC_DLQ', type: 'string', default: 'readings.dlq', group, description: 'Where records that cannot be mapped go.' },
+  topicRaw: topicOptions.topicRaw,
+  topicCalibrated: topicOptions.topicCalibrated,
+  topicDlq: topicOptions.topicDlq,
   groupId: {
     env: 'KALIBRA_GROUP_ID', type: 'string', defaultLabel: 'the connector name', group,
     description: 'Consumer group; replicas of one sink share it.',

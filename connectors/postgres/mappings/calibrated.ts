@@ -10,6 +10,7 @@ import type { Mapping, Row } from './mapping.ts';
 export const calibratedMapping: Mapping = {
   name: 'calibrated',
   table: 'calibrated_readings',
+  keyColumns: ['sensor_id', 'ts'],
   columns: [
     { name: 'sensor_id', type: 'text' },
     { name: 'ts', type: 'timestamptz' },

@@ -10,6 +10,7 @@ const known = new Set(['sensor_id', 'ts', 'value', 'unit']);
 export const rawMapping: Mapping = {
   name: 'raw',
   table: 'raw_readings',
+  keyColumns: ['sensor_id', 'ts'],
   columns: [
     { name: 'sensor_id', type: 'text' },
     { name: 'ts', type: 'timestamptz' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTopics, topicNamesFromEnv } from '../../../../contract/topics.ts';
+import { topicNamesFromEnv } from '../../../../contract/topic-options.ts';
+import { desiredTopics } from '../../../../contract/topics.ts';
 import { formatTopicsReport } from '../../../../app/topics/topics-apply.ts';
 
 describe('desired topics', () => {
