@@ -2,7 +2,7 @@
 // exactly once, gated on the raw sink having saved each reading. Thin: parse, wire the Postgres
 // gate into the calibrator, run until SIGTERM/SIGINT.
 import { PostgresGate } from '../connectors/postgres/gate.ts';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
+import { loadConfigOrExit } from '../topology/core/ops/index.ts';
 import { calibratorCommandOptions } from '../app/calibrator/calibrator-options.ts';
 import { runCalibrator } from '../app/calibrator/run-calibrator.ts';
 

@@ -2,10 +2,8 @@
 // --headless for a fixed --duration. Thin: parse, run topology/calibration/demo, print.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isKalibraError } from '../topology/core/errors.ts';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
-import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
+import { isKalibraError, parseTimeSpec } from '../topology/index.ts';
+import { kafkaConnectionOptions, loadConfigOrExit } from '../topology/core/ops/index.ts';
 import { demoCommandOptions } from '../app/demo/demo-options.ts';
 import { recalibrationHint } from '../app/demo/recalibration-hint.ts';
 import { runDemo } from '../app/demo/run-demo.ts';

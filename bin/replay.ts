@@ -3,8 +3,7 @@
 // runReplayCommand from topology/core/replay. Never takes a secret as a flag.
 import { createInterface } from 'node:readline/promises';
 import { Admin } from '@platformatic/kafka';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { kafkaConnectionOptions, loadConfigOrExit } from '../topology/core/ops/index.ts';
 import { runReplayCommand } from '../app/replay/replay-command.ts';
 import { replaySelector } from '../contract/replay-selector.ts';
 import { replayCommandOptions as declarations } from '../app/replay/replay-command-options.ts';

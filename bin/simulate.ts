@@ -1,9 +1,6 @@
 // bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
-import { kafkaOptions } from '../topology/core/ops/kafka/kafka-options.ts';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { parseTimeSpec } from '../topology/core/replay/time-spec.ts';
-import { isKalibraError } from '../topology/core/errors.ts';
+import { kafkaConnectionOptions, kafkaOptions, loadConfigOrExit } from '../topology/core/ops/index.ts';
+import { isKalibraError, parseTimeSpec } from '../topology/index.ts';
 import { fleet } from '../app/simulate/sensor-models.ts';
 import { runSimulator } from '../app/simulate/run-simulator.ts';
 import { simulatorOptions } from '../app/simulate/simulator-options.ts';

@@ -2,8 +2,7 @@
 // (topology/calibration/topics.ts). Thin: parses flags and environment, calls applyTopics,
 // prints one line per topic finding. Never takes a secret as a flag.
 import { Admin } from '@platformatic/kafka';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { kafkaConnectionOptions } from '../topology/core/ops/kafka/connection-options.ts';
+import { kafkaConnectionOptions, loadConfigOrExit } from '../topology/core/ops/index.ts';
 import { topicNames } from '../contract/topic-options.ts';
 import { topicsCommandOptions } from '../app/topics/topics-command-options.ts';
 import { desiredTopics } from '../contract/topics.ts';

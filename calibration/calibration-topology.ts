@@ -3,12 +3,8 @@
 // per cause (the runtime writes it to readings.dlq in the same transaction); a raw
 // tombstone becomes a calibrated tombstone under the same key. It must never stop on bad
 // input and never read profiles from disk itself: the set in force is passed in.
-import { StreamsBuilder } from '../topology/core/dsl/streams-builder.ts';
-import type { Topology } from '../topology/core/dsl/topology.ts';
-import type { Processor, ProcessorContext } from '../topology/core/processor.ts';
-import type { StreamRecord } from '../topology/core/record.ts';
-import { bytesSerde } from '../topology/core/serdes/bytes-serde.ts';
-import { nullableSerde } from '../topology/core/serdes/nullable-serde.ts';
+import { bytesSerde, nullableSerde, StreamsBuilder } from '../topology/index.ts';
+import type { Processor, ProcessorContext, StreamRecord, Topology } from '../topology/index.ts';
 import { calibrateRecord } from './calibrate-record.ts';
 import { connectJsonSensorPart, encodeConnectJson, encodeConnectJsonTombstoneKey } from './connect-json.ts';
 import { parseReadingKey, sensorPart } from '../contract/reading-key.ts';

@@ -5,9 +5,8 @@
 // Tombstones: wrap the value serde in nullableSerde().
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { CoreError } from '../topology/core/errors.ts';
-import { decodeUtf8, nullBytesError, nullValueError } from '../topology/core/serdes/serde.ts';
-import type { Serde } from '../topology/core/serdes/serde.ts';
+import { CoreError, decodeUtf8, nullBytesError, nullValueError } from '../topology/index.ts';
+import type { Serde } from '../topology/index.ts';
 import { calibratedKeySchema, calibratedValueSchema, connectJsonKey, connectJsonValue } from './connect-json.ts';
 import type { CalibratedReadingMessage, ConnectSchema } from './connect-json.ts';
 

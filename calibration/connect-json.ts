@@ -10,7 +10,7 @@
 // It is deterministic (same reading, same bytes), so compaction still keeps one record per
 // reading. It is not the `<sensor_id>|<epoch ms>` key of the kalibra format: partition it
 // with javaCompatiblePartitioner(connectJsonSensorPart) to keep a sensor on one partition.
-import { CoreError } from '../topology/core/errors.ts';
+import { CoreError } from '../topology/index.ts';
 
 /** The calibrated reading as ARCHITECTURE.md defines it (the readings.calibrated JSON). */
 export interface CalibratedReadingMessage {

@@ -1,7 +1,7 @@
 // The topic-name options every command reads (KALIBRA_TOPIC_*), declared once so --help,
 // parsing and the README reference agree across the calibrator, the sinks, replay, topics and
 // the simulator. Defaults come from topics.ts.
-import { defineOptions } from '../topology/core/ops/config/option.ts';
+import { defineOptions } from '../topology/core/ops/index.ts';
 import { defaultTopicNames, TopicRoles, type TopicRole } from './topics.ts';
 
 const group = 'Topics';

@@ -1,7 +1,7 @@
 // The topics Kalibra's calibration pipeline needs, with their partitions and configs: the
 // single source of truth that `bin/topics apply` creates and checks and that k8s/ KafkaTopic
 // resources must equal (a unit test compares them). Pure values; it never talks to a broker.
-import { CoreError } from '../topology/core/errors.ts';
+import { CoreError } from '../topology/index.ts';
 
 export const TopicRoles = ['raw', 'calibrated', 'dlq', 'replayState'] as const;
 export type TopicRole = (typeof TopicRoles)[number];

@@ -1,8 +1,7 @@
 // The Markdown configuration reference (one table per group) generated from option
 // declarations; dev/config-reference.ts writes it into the README. Pure: returns a string.
-import { groupedFacts } from '../topology/core/ops/config/describe-option.ts';
-import { flagName } from '../topology/core/ops/config/option.ts';
-import type { OptionDeclarations } from '../topology/core/ops/config/option.ts';
+import { flagName, groupedFacts } from '../topology/core/ops/index.ts';
+import type { OptionDeclarations } from '../topology/core/ops/index.ts';
 
 export interface ReferenceOptions {
   /** Heading level of each group, default 3 (`###`). */

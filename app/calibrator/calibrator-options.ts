@@ -1,10 +1,7 @@
 // The options of bin/calibrator, declared once with topology/core/ops's config (flags, env,
 // *_FILE secrets and --help all come from here).
-import { databaseOptions } from '../../topology/core/ops/config/database-options.ts';
-import { defineOptions } from '../../topology/core/ops/config/option.ts';
-import { processOptions } from '../../topology/core/ops/config/process-options.ts';
-import { kafkaOptions } from '../../topology/core/ops/kafka/kafka-options.ts';
-import { ProcessingGuarantees } from '../../topology/core/runtime/options.ts';
+import { databaseOptions, defineOptions, kafkaOptions, processOptions } from '../../topology/core/ops/index.ts';
+import { ProcessingGuarantees } from '../../topology/index.ts';
 import { OutputFormats } from '../../calibration/calibration-topology.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 

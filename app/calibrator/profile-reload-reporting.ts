@@ -2,8 +2,7 @@
 // calibrator promises (ARCHITECTURE.md, Operations): each applied or rejected reload is
 // logged and counted, and the size of the set in force is a gauge. It only reports; it
 // must never change which profiles are in force.
-import type { Logger } from '../../topology/core/ops/log/logger.ts';
-import type { MetricsRegistry } from '../../topology/core/ops/metrics/metrics-registry.ts';
+import type { Logger, MetricsRegistry } from '../../topology/core/ops/index.ts';
 import { formatIssue } from '../../calibration/errors.ts';
 import type { CalibrationError } from '../../calibration/errors.ts';
 import type { ProfileSet } from '../../calibration/profile.ts';

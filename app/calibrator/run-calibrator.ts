@@ -2,11 +2,10 @@
 // the exactly-once runtime, the save-before-calibrate gate, /healthz /readyz /metrics, JSON
 // logs, and a clean stop on SIGTERM/SIGINT. The gate's implementation is passed in (it
 // lives with the sink in connectors/, which this layer must not import).
-import type { Gate } from '../../topology/core/gate.ts';
-import type { ConfigValues } from '../../topology/core/ops/config/option.ts';
-import { kafkaConnectionOptions } from '../../topology/core/ops/kafka/connection-options.ts';
-import { startProcessOps, type ProcessOps } from '../../topology/core/ops/process-ops.ts';
-import { StreamsRuntime } from '../../topology/core/runtime/streams-runtime.ts';
+import type { Gate } from '../../topology/index.ts';
+import type { ConfigValues } from '../../topology/core/ops/index.ts';
+import { kafkaConnectionOptions, type ProcessOps, startProcessOps } from '../../topology/core/ops/index.ts';
+import { StreamsRuntime } from '../../topology/index.ts';
 import type { calibratorCommandOptions } from './calibrator-options.ts';
 import { buildCalibrationTopology, outputPartitionKey } from '../../calibration/calibration-topology.ts';
 import { profileReloadReporter } from './profile-reload-reporting.ts';

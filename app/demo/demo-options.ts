@@ -1,9 +1,7 @@
 // The options of bin/demo, declared once for parsing, --help and the README reference. Every
 // other setting (Kafka, DATABASE_URL, topic names) is read from the environment by the child
 // processes themselves; the demo reads them too only to watch the same topics and tables.
-import { databaseOptions } from '../../topology/core/ops/config/database-options.ts';
-import { defineOptions } from '../../topology/core/ops/config/option.ts';
-import { kafkaOptions } from '../../topology/core/ops/kafka/kafka-options.ts';
+import { databaseOptions, defineOptions, kafkaOptions } from '../../topology/core/ops/index.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 
 const group = 'Demo';

@@ -1,7 +1,7 @@
 // Errors of the demo (bin/demo): a step that failed, or a child process that would not become
 // ready or died. A closed list of codes, the cause kept; nothing here is retried by itself.
-import { KalibraError } from '../../topology/core/errors.ts';
-import type { KalibraErrorOptions } from '../../topology/core/errors.ts';
+import { KalibraError } from '../../topology/index.ts';
+import type { KalibraErrorOptions } from '../../topology/index.ts';
 
 export const DemoErrorCodes = [
   'STEP_FAILED',       // bin/dev-stack up or bin/topics apply exited non-zero

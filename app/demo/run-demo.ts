@@ -4,9 +4,8 @@
 // started and waits for each. It never stops the broker or Postgres.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigValues } from '../../topology/core/ops/config/option.ts';
-import type { KafkaConnectionOptions } from '../../topology/core/ops/kafka/connection-options.ts';
-import { parseTimeSpec } from '../../topology/core/replay/time-spec.ts';
+import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { parseTimeSpec } from '../../topology/index.ts';
 import { fleet } from '../simulate/sensor-models.ts';
 import { runSimulator } from '../simulate/run-simulator.ts';
 import type { SimulatedRecord } from '../simulate/readings.ts';

@@ -1,6 +1,5 @@
 // The options of bin/replay, declared once (parsing, --help and the README reference).
-import { defineOptions } from '../../topology/core/ops/config/option.ts';
-import { kafkaOptions } from '../../topology/core/ops/kafka/kafka-options.ts';
+import { defineOptions, kafkaOptions } from '../../topology/core/ops/index.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 
 const group = 'Replay';

@@ -4,17 +4,8 @@
 // and leaves the group's offsets and the replay-state topic as they were.
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
-import { isKalibraError } from '../../topology/core/errors.ts';
-import { ReplayError } from '../../topology/core/replay/errors.ts';
-import { planRecords, planReplay } from '../../topology/core/replay/plan.ts';
-import type { ReplayPlan } from '../../topology/core/replay/plan.ts';
-import { renderProgress, watchReplay } from '../../topology/core/replay/progress.ts';
-import type { ReplayProgress } from '../../topology/core/replay/progress.ts';
-import { startReplay } from '../../topology/core/replay/start-replay.ts';
-import { readReplayState } from '../../topology/core/replay/state-store.ts';
-import type { KafkaConnection, StateLocation } from '../../topology/core/replay/state-store.ts';
-import type { ReplayRequest } from '../../topology/core/replay/state.ts';
-import { parseTimeSpec } from '../../topology/core/replay/time-spec.ts';
+import { isKalibraError, parseTimeSpec, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
+import type { ReplayPlan, ReplayProgress, ReplayRequest, StateLocation } from '../../topology/index.ts';
 
 export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;
@@ -39,7 +30,7 @@ export interface TextSink {
 
 export interface ReplayCommandIO {
   admin: Admin;
-  connection: KafkaConnection;
+  connection: StateLocation['connection'];
   out: TextSink;
   err: TextSink;
   /** True when a person can answer a question (stdin and stderr are terminals): progress redraws in place. */

@@ -3,7 +3,7 @@
 // partitioning follow ARCHITECTURE.md (key `<sensor>|<ts>`, Java murmur2 of the sensor),
 // and each record's timestamp is the reading's ts, so replay can find it by time.
 import { Producer, type BaseOptions } from '@platformatic/kafka';
-import { javaCompatiblePartitioner } from '../../topology/core/partitioning.ts';
+import { javaCompatiblePartitioner } from '../../topology/index.ts';
 import { sensorPart } from '../../contract/reading-key.ts';
 import { generate, type GenerateOptions, type SimulatedRecord } from './readings.ts';
 

@@ -1,5 +1,5 @@
 // The options of bin/simulate, declared once for parsing, --help and the README reference.
-import { defineOptions } from '../../topology/core/ops/config/option.ts';
+import { defineOptions } from '../../topology/core/ops/index.ts';
 
 const group = 'Simulator';
 

@@ -1,7 +1,6 @@
 // The options of `bin/topics apply`, declared here rather than in bin/topics.ts so the README
 // reference generator can import them without running the command.
-import { defineOptions } from '../../topology/core/ops/config/option.ts';
-import { kafkaOptions } from '../../topology/core/ops/kafka/kafka-options.ts';
+import { defineOptions, kafkaOptions } from '../../topology/core/ops/index.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 import { DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR } from '../../contract/topics.ts';
 

@@ -2,7 +2,7 @@
 // upsert, the keys to delete, the records to dead-letter, and the next offset per
 // partition. Pure. Within a batch the last record per (sensor_id, ts) wins in offset order,
 // so one upsert statement never touches a row twice and a tombstone after a value deletes.
-import type { SourceRecord } from '../../topology/core/task.ts';
+import type { SourceRecord } from '../../topology/index.ts';
 import { SinkError } from './errors.ts';
 import { readingKeyFields } from './mappings/fields.ts';
 import { keyIndexes } from './mappings/mapping.ts';

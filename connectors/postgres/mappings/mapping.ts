@@ -2,7 +2,7 @@
 // pure (bytes in, a row or a SinkError out) so it is tested without a database, and the
 // batch writer needs nothing else to know about a table than its columns.
 import { SinkError } from '../errors.ts';
-import type { SourceRecord } from '../../../topology/core/task.ts';
+import type { SourceRecord } from '../../../topology/index.ts';
 
 /** Postgres types the writers know how to cast an array of (or COPY) to. */
 export type ColumnType = 'text' | 'timestamptz' | 'float8' | 'jsonb' | 'int4' | 'int8';

@@ -1,7 +1,7 @@
 // readings.raw → raw_readings. Keeps everything a producer sent: known fields in their
 // columns, unknown ones in `extra`, and where the record came from (partition, offset).
 // Rejects only what cannot be stored faithfully; plausibility is the calibrator's job.
-import type { SourceRecord } from '../../../topology/core/task.ts';
+import type { SourceRecord } from '../../../topology/index.ts';
 import { extraJson, optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.ts';
 import type { Mapping, Row } from './mapping.ts';
 

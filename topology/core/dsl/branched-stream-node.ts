@@ -2,14 +2,14 @@
 // named `<split>-<branch>`, that the split node forwards to by name. Once the default
 // branch is chosen (or refused) the split is closed and more branches are an error.
 import { CoreError } from '../errors.ts';
-import type { BranchedKStream, KStream } from '../dsl/kstream.ts';
-import type { Predicate } from '../dsl/operations/filter.ts';
-import { passThroughProcessor } from '../dsl/operations/pass-through.ts';
-import { splitProcessor } from '../dsl/operations/split.ts';
-import type { Branch } from '../dsl/operations/split.ts';
-import { requireFunction } from '../dsl/options.ts';
-import type { Named } from '../dsl/options.ts';
-import type { TopologyGraph } from './graph.ts';
+import type { BranchedKStream, KStream } from './kstream.ts';
+import type { Predicate } from './operations/filter.ts';
+import { passThroughProcessor } from './operations/pass-through.ts';
+import { splitProcessor } from './operations/split.ts';
+import type { Branch } from './operations/split.ts';
+import { requireFunction } from './options.ts';
+import type { Named } from './options.ts';
+import type { TopologyGraph } from '../internal/graph.ts';
 import { StreamNode } from './stream-node.ts';
 
 export class BranchedStreamNode<K, V, B = Record<never, never>> implements BranchedKStream<K, V, B> {

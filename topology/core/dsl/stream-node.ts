@@ -1,22 +1,23 @@
 // The KStream the DSL hands out: a position in the graph. Each method validates its
 // arguments, adds one node from dsl/operations and returns the stream after it. It holds
 // no records and must never run user functions itself.
-import type { BranchedKStream, KStream } from '../dsl/kstream.ts';
-import { filterProcessor } from '../dsl/operations/filter.ts';
-import type { Predicate } from '../dsl/operations/filter.ts';
-import { flatMapProcessor } from '../dsl/operations/flat-map.ts';
-import type { FlatKeyValueMapper } from '../dsl/operations/flat-map.ts';
-import { mapProcessor } from '../dsl/operations/map.ts';
-import type { KeyValueMapper } from '../dsl/operations/map.ts';
-import { mapValuesProcessor } from '../dsl/operations/map-values.ts';
-import type { ValueMapper } from '../dsl/operations/map-values.ts';
-import { peekProcessor } from '../dsl/operations/peek.ts';
-import type { ForeachAction } from '../dsl/operations/peek.ts';
-import { requireFunction, requireSerdes, requireTopic } from '../dsl/options.ts';
-import type { Named, Produced, TopicNameExtractor } from '../dsl/options.ts';
+import type { BranchedKStream, KStream } from './kstream.ts';
+import { filterProcessor } from './operations/filter.ts';
+import type { Predicate } from './operations/filter.ts';
+import { flatMapProcessor } from './operations/flat-map.ts';
+import type { FlatKeyValueMapper } from './operations/flat-map.ts';
+import { mapProcessor } from './operations/map.ts';
+import type { KeyValueMapper } from './operations/map.ts';
+import { mapValuesProcessor } from './operations/map-values.ts';
+import type { ValueMapper } from './operations/map-values.ts';
+import { peekProcessor } from './operations/peek.ts';
+import type { ForeachAction } from './operations/peek.ts';
+import { requireFunction, requireSerdes, requireTopic } from './options.ts';
+import type { Named, Produced } from './options.ts';
+import type { TopicNameExtractor } from '../record.ts';
 import type { ProcessorSupplier } from '../processor.ts';
 import { BranchedStreamNode } from './branched-stream-node.ts';
-import type { TopologyGraph } from './graph.ts';
+import type { TopologyGraph } from '../internal/graph.ts';
 
 export class StreamNode<K, V> implements KStream<K, V> {
   private readonly graph: TopologyGraph;
