@@ -1,7 +1,6 @@
 // The option objects of the DSL and their one-time validation: a wrong option fails when
 // the topology is built, naming the option, never later on a record.
 import { CoreError } from '../errors.ts';
-import type { TopicNameExtractor } from '../record.ts';
 import type { Deserializer, Serializer } from '../serdes/serde.ts';
 
 /** Every operation accepts a node name; describe() and `forward(record, childName)` use it. */
