@@ -1,7 +1,8 @@
 // Runs the calibrator as a process: profiles loaded and watched, the calibration topology on
 // the exactly-once runtime, the save-before-calibrate gate, /healthz /readyz /metrics, JSON
-// logs, and a clean stop on SIGTERM/SIGINT. The gate's implementation is passed in (it
-// lives with the sink in connectors/, which this layer must not import).
+// logs, and a clean stop on SIGTERM/SIGINT. The gate is the Postgres gate over the raw sink's
+// offsets (connectors/postgres/gate.ts) unless a caller passes another.
+import { PostgresGate } from '../../connectors/postgres/gate.ts';
 import type { Gate } from '../../topology/index.ts';
 import type { ConfigValues } from '../../topology/core/ops/index.ts';
 import { kafkaConnectionOptions, type ProcessOps, startProcessOps } from '../../topology/core/ops/index.ts';
@@ -23,12 +24,20 @@ export interface CalibratorDependencies {
   createGate(config: CalibratorConfig, databaseUrl: string): Promise<ClosableGate>;
 }
 
+/** The save-before-calibrate gate: the raw sink's committed offsets in Postgres. */
+export async function createPostgresGate(config: CalibratorConfig, databaseUrl: string): Promise<ClosableGate> {
+  const gate = new PostgresGate({ databaseUrl, topic: config.topicRaw, connector: config.gateConnector, schema: config.gateSchema, applicationName: 'kalibra-calibrator-gate' });
+  await gate.start();
+  return gate;
+}
+
 export interface RunningCalibrator {
   readonly runtime: StreamsRuntime;
   readonly ops: ProcessOps;
 }
 
-export async function runCalibrator(config: CalibratorConfig, secrets: readonly string[], deps: CalibratorDependencies): Promise<RunningCalibrator> {
+export async function runCalibrator(config: CalibratorConfig, secrets: readonly string[],
+  deps: CalibratorDependencies = { createGate: createPostgresGate }): Promise<RunningCalibrator> {
   const ops = await startProcessOps({ name: 'calibrator', config, secrets });
   const { logger } = ops;
 
