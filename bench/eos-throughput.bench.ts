@@ -5,11 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
-import type { RuntimeMetrics } from '../topology/core/metrics.ts';
-import { noopMetrics } from '../topology/core/metrics.ts';
-import type { ProcessingGuarantee } from '../topology/core/runtime/options.ts';
-import { StreamsRuntime } from '../topology/core/runtime/streams-runtime.ts';
-import type { TaskFactory } from '../topology/core/task.ts';
+import type { ProcessingGuarantee, RuntimeMetrics, TaskFactory } from '../topology/index.ts';
+import { noopMetrics, StreamsRuntime } from '../topology/index.ts';
 import { machineLine, writeSection } from './results.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

@@ -1,19 +1,4 @@
-// bin/calibrator: readings.raw → calibrate with the profile version in force → readings.calibrated,
-// exactly once, gated on the raw sink having saved each reading. Thin: parse, wire the Postgres
-// gate into the calibrator, run until SIGTERM/SIGINT.
-import { PostgresGate } from '../connectors/postgres/gate.ts';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { calibratorCommandOptions } from '../topology/calibration/calibrator-options.ts';
-import { runCalibrator } from '../topology/calibration/run-calibrator.ts';
+// bin/calibrator: readings.raw → calibrate → readings.calibrated, exactly once (app/calibrator).
+import { main } from '../app/calibrator/main.ts';
 
-const config = loadConfigOrExit(calibratorCommandOptions, {
-  usage: 'bin/calibrator [options]',
-  summary: 'Calibrates raw readings into calibrated readings, exactly once, with hot-reloaded profiles. Serves /healthz, /readyz and /metrics.',
-});
-await runCalibrator(config.values, config.secrets, {
-  async createGate(values, databaseUrl) {
-    const gate = new PostgresGate({ databaseUrl, topic: values.topicRaw, connector: values.gateConnector, schema: values.gateSchema, applicationName: 'kalibra-calibrator-gate' });
-    await gate.start();
-    return gate;
-  },
-});
+await main();

@@ -1,12 +1,4 @@
-// bin/sink --mapping raw|calibrated: the exactly-once Kafka → Postgres sink. Thin: parse
-// flags and environment (exit 2 on bad arguments, --help lists them all), run the library;
-// the process then lives until SIGTERM/SIGINT, and exits 0 after a clean stop.
-import { loadConfigOrExit } from '../topology/core/ops/index.ts';
-import { sinkCommandOptions } from '../connectors/postgres/sink-command-options.ts';
-import { runSink } from '../connectors/postgres/run-sink.ts';
+// bin/sink: the exactly-once Kafka → Postgres sink, --mapping raw|calibrated (app/sink).
+import { main } from '../app/sink/main.ts';
 
-const config = loadConfigOrExit(sinkCommandOptions, {
-  usage: 'bin/sink --mapping raw|calibrated [options]',
-  summary: 'Writes one topic to Postgres exactly once: rows and the Kafka offsets they came from commit in one transaction.',
-});
-await runSink(config.values, config.secrets);
+await main();

@@ -6,11 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfigOrExit } from '../topology/core/ops/config/command-line.ts';
-import { defineOptions } from '../topology/core/ops/config/option.ts';
-import type { OptionDeclarations } from '../topology/core/ops/config/option.ts';
-import { OptionTypes } from '../topology/core/ops/config/option.ts';
-import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from '../topology/core/ops/config/reference.ts';
+import { defineOptions, loadConfigOrExit, OptionTypes } from '../topology/core/ops/index.ts';
+import type { OptionDeclarations } from '../topology/core/ops/index.ts';
+import { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config-reference-table.ts';
 
 const options = defineOptions({
   write: { type: 'string', placeholder: 'file', description: `Replace the text between the markers in this file (${REFERENCE_START} ... ${REFERENCE_END}).` },

@@ -2,9 +2,10 @@
 // upsert, the keys to delete, the records to dead-letter, and the next offset per
 // partition. Pure. Within a batch the last record per (sensor_id, ts) wins in offset order,
 // so one upsert statement never touches a row twice and a tombstone after a value deletes.
-import type { SourceRecord } from '../../topology/core/task.ts';
+import type { SourceRecord } from '../../topology/index.ts';
 import { SinkError } from './errors.ts';
-import { parseReadingKey } from './mappings/fields.ts';
+import { readingKeyFields } from './mappings/fields.ts';
+import { keyIndexes } from './mappings/mapping.ts';
 import type { Mapping, Row } from './mappings/mapping.ts';
 
 export interface DeadLetter {
@@ -28,16 +29,17 @@ export function buildBatch(mapping: Mapping, records: readonly SourceRecord[]): 
   const latest = new Map<string, Operation>();
   const deadLetters: DeadLetter[] = [];
   const nextOffsets = new Map<number, bigint>();
+  const [sensorIdAt, tsAt] = keyIndexes(mapping);
   for (const record of records) {
     const next = record.offset + 1n;
     if ((nextOffsets.get(record.partition) ?? -1n) < next) nextOffsets.set(record.partition, next);
     try {
       if (record.value === null) {
-        const { sensorId, ts } = parseReadingKey(record.key);
+        const { sensorId, ts } = readingKeyFields(record.key);
         latest.set(`${sensorId}\u0000${ts}`, { kind: 'delete', sensorId, ts });
       } else {
         const row = mapping.toRow({ ...record, value: record.value });
-        latest.set(`${String(row[0])}\u0000${String(row[1])}`, { kind: 'upsert', row });
+        latest.set(`${String(row[sensorIdAt])}\u0000${String(row[tsAt])}`, { kind: 'upsert', row });
       }
     } catch (error) {
       const reason = error instanceof SinkError

@@ -5,7 +5,7 @@
 // drop such duplicates by (kalibra.source.topic, partition, offset, kalibra.sink.connector).
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
-import { deadLetterRecord } from '../../topology/core/dead-letter.ts';
+import { deadLetterRecord } from '../../topology/index.ts';
 import type { DeadLetter } from './batch.ts';
 import { SinkError } from './errors.ts';
 

@@ -1,8 +1,8 @@
 // Every error the Postgres sink throws or dead-letters: one class, a closed list of codes,
 // the cause kept (Postgres SQLSTATE and Kafka errors pass through unchanged as `cause`),
 // and whether retrying can help. Record-level codes end up in the DLQ's kalibra.error.code.
-import { KalibraError } from '../../topology/core/errors.ts';
-import type { KalibraErrorOptions } from '../../topology/core/errors.ts';
+import { KalibraError } from '../../topology/index.ts';
+import type { KalibraErrorOptions } from '../../topology/index.ts';
 
 export const SinkErrorCodes = [
   'CONFIG_INVALID',        // an option is missing or wrong; the message names it

@@ -4,7 +4,7 @@
 // sent while it was disconnected are lost. Admitted offsets only move forward; the gate
 // never writes to the database.
 import pg from 'pg';
-import type { Gate } from '../../topology/core/gate.ts';
+import type { Gate } from '../../topology/index.ts';
 import { checkIdentifier } from './identifiers.ts';
 import { OFFSETS_CHANNEL, readOffsetsSql } from './sql.ts';
 import type { OffsetNotification } from './sql.ts';

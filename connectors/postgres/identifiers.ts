@@ -14,7 +14,12 @@ export function checkIdentifier(name: string, option: string): string {
   return name;
 }
 
+/** A double-quoted identifier, inner quotes doubled (a no-op for names that passed checkIdentifier). */
+export function quoteIdentifier(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
 /** `"schema"."table"`; both parts must already have passed checkIdentifier. */
 export function qualified(schema: string, table: string): string {
-  return `"${schema}"."${table}"`;
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
 }

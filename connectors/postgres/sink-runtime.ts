@@ -7,7 +7,7 @@
 // backoff (not ready meanwhile), unmappable records go to the DLQ.
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message, MessagesStream } from '@platformatic/kafka';
-import type { SourceRecord } from '../../topology/core/task.ts';
+import type { SourceRecord } from '../../topology/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { DatabaseRunner } from './database-runner.ts';
 import { buildBatch } from './batch.ts';

@@ -4,6 +4,7 @@
 // are spliced in; every value is a bind parameter or COPY data.
 import { createHash } from 'node:crypto';
 import { qualified } from './identifiers.ts';
+import { keyIndexes } from './mappings/mapping.ts';
 import type { Mapping, Row } from './mappings/mapping.ts';
 
 /** The channel the sink NOTIFYs after each commit and the gate LISTENs on. */
@@ -12,8 +13,9 @@ export const OFFSETS_CHANNEL = 'kalibra_sink_offsets';
 const columnList = (mapping: Mapping): string => mapping.columns.map((column) => `"${column.name}"`).join(', ');
 
 function onConflictUpdate(mapping: Mapping): string {
-  const updates = mapping.columns.slice(2).map((column) => `"${column.name}" = EXCLUDED."${column.name}"`);
-  return `ON CONFLICT (sensor_id, ts) DO UPDATE SET ${updates.join(', ')}`;
+  const key = new Set<string>(mapping.keyColumns);
+  const updates = mapping.columns.filter((column) => !key.has(column.name)).map((column) => `"${column.name}" = EXCLUDED."${column.name}"`);
+  return `ON CONFLICT (${mapping.keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
 /** INSERT … SELECT FROM unnest($1::type[], …) ON CONFLICT DO UPDATE: one parameter per column. */
@@ -44,10 +46,14 @@ export function upsertFromStageSql(schema: string, mapping: Mapping): string {
     + `SELECT ${columnList(mapping)} FROM "${stageTableName(schema, mapping)}" ${onConflictUpdate(mapping)}`;
 }
 
+/** Deletes by the key columns: $1 the sensor ids, $2 the timestamps. */
 export function deleteKeysSql(schema: string, mapping: Mapping): string {
+  const [sensorIdAt, tsAt] = keyIndexes(mapping);
+  const [sensorId, ts] = mapping.keyColumns;
+  const types = `$1::${mapping.columns[sensorIdAt]?.type}[], $2::${mapping.columns[tsAt]?.type}[]`;
   return `DELETE FROM ${qualified(schema, mapping.table)} t `
-    + 'USING unnest($1::text[], $2::timestamptz[]) AS d(sensor_id, ts) '
-    + 'WHERE t.sensor_id = d.sensor_id AND t.ts = d.ts';
+    + `USING unnest(${types}) AS d(${sensorId}, ${ts}) `
+    + `WHERE t.${sensorId} = d.${sensorId} AND t.${ts} = d.${ts}`;
 }
 
 const escapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

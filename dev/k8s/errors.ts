@@ -1,7 +1,7 @@
 // Errors of the k8s/ manifest tooling (rendering with kustomize, schema validation):
 // one class, a closed list of codes, the cause kept.
-import { KalibraError } from '../../topology/core/errors.ts';
-import type { KalibraErrorOptions } from '../../topology/core/errors.ts';
+import { KalibraError } from '../../topology/index.ts';
+import type { KalibraErrorOptions } from '../../topology/index.ts';
 
 export const K8sToolErrorCodes = [
   'KUBECTL_MISSING',   // kubectl (which carries kustomize) is not on PATH

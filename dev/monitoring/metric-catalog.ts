@@ -3,7 +3,7 @@
 // catalog cannot drift from the code. docs/metrics.md is rendered from it
 // (dev/metrics-reference.ts), and the monitoring tests check names and dashboards against it.
 import { SinkMetrics } from '../../connectors/postgres/sink-metrics.ts';
-import { profileReloadReporter } from '../../topology/calibration/profile-reload-reporting.ts';
+import { profileReloadReporter } from '../../app/calibrator/profile-reload-reporting.ts';
 import { createLogger, MetricsRegistry, prometheusRuntimeMetrics, Readiness, readyMetric } from '../../topology/core/ops/index.ts';
 
 export interface MetricEntry {

@@ -26,3 +26,6 @@ export interface RecordMetadata {
 
 /** A key and a value, as `map` and `flatMap` return them. */
 export type KeyValue<K, V> = readonly [key: K, value: V];
+
+/** Picks an output topic per record, for `to((record) => topic)`. */
+export type TopicNameExtractor<K, V> = (record: StreamRecord<K, V>) => string;

@@ -1,7 +1,7 @@
 // readings.calibrated → calibrated_readings. The calibrator already validated the reading;
 // this only checks that each field fits its column, so a bug upstream lands in the DLQ
 // instead of stopping the sink.
-import type { SourceRecord } from '../../../topology/core/task.ts';
+import type { SourceRecord } from '../../../topology/index.ts';
 import {
   optionalNumber, optionalString, optionalTimestamp, parseObject, requiredString, requiredTimestamp,
 } from './fields.ts';
@@ -10,6 +10,7 @@ import type { Mapping, Row } from './mapping.ts';
 export const calibratedMapping: Mapping = {
   name: 'calibrated',
   table: 'calibrated_readings',
+  keyColumns: ['sensor_id', 'ts'],
   columns: [
     { name: 'sensor_id', type: 'text' },
     { name: 'ts', type: 'timestamptz' },

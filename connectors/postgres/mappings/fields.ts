@@ -1,6 +1,7 @@
 // Field parsers shared by the mappings: each returns the value or throws a SinkError that
 // names the field, so a DLQ entry says exactly what was wrong. Never coerces silently
 // (a string "21.5" is not a number).
+import { parseReadingKey } from '../../../contract/reading-key.ts';
 import { SinkError } from '../errors.ts';
 
 /** Values over this size are dead-lettered, as the calibrator does (docs/architecture.md#messages). */
@@ -97,15 +98,11 @@ export function optionalTimestamp(object: JsonObject, field: string): string | n
   return new Date(timestampMs(value, field)).toISOString();
 }
 
-/** Parses a record key `<sensor_id>|<ts as epoch ms>` (the sensor id may itself contain `|`). */
-export function parseReadingKey(key: Buffer | null): { sensorId: string; ts: string } {
-  const text = key?.toString('utf8') ?? '';
-  const bar = text.lastIndexOf('|');
-  const sensorId = text.slice(0, bar);
-  const msText = text.slice(bar + 1);
-  if (bar <= 0 || !/^-?\d+$/.test(msText)) {
-    throw new SinkError('RECORD_INVALID_KEY', `key must be <sensor_id>|<epoch ms>, got ${JSON.stringify(text)}`);
+/** The record key `<sensor_id>|<ts as epoch ms>` (contract/reading-key.ts) with ts as the ISO string the writers send. */
+export function readingKeyFields(key: Buffer | null): { sensorId: string; ts: string } {
+  const parsed = parseReadingKey(key);
+  if (parsed === undefined) {
+    throw new SinkError('RECORD_INVALID_KEY', `key must be <sensor_id>|<epoch ms>, got ${JSON.stringify(key?.toString('utf8') ?? '')}`);
   }
-  const ms = timestampMs(Number(msText), 'key ts');
-  return { sensorId, ts: new Date(ms).toISOString() };
+  return { sensorId: parsed.sensorId, ts: new Date(timestampMs(parsed.tsMs, 'key ts')).toISOString() };
 }

@@ -1,7 +1,7 @@
 // readings.raw → raw_readings. Keeps everything a producer sent: known fields in their
 // columns, unknown ones in `extra`, and where the record came from (partition, offset).
 // Rejects only what cannot be stored faithfully; plausibility is the calibrator's job.
-import type { SourceRecord } from '../../../topology/core/task.ts';
+import type { SourceRecord } from '../../../topology/index.ts';
 import { extraJson, optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.ts';
 import type { Mapping, Row } from './mapping.ts';
 
@@ -10,6 +10,7 @@ const known = new Set(['sensor_id', 'ts', 'value', 'unit']);
 export const rawMapping: Mapping = {
   name: 'raw',
   table: 'raw_readings',
+  keyColumns: ['sensor_id', 'ts'],
   columns: [
     { name: 'sensor_id', type: 'text' },
     { name: 'ts', type: 'timestamptz' },

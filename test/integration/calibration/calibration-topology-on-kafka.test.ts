@@ -2,9 +2,9 @@ import { Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.ts';
-import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
-import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.ts';
-import { loadProfiles } from '../../../topology/calibration/profile-loader.ts';
+import type { CalibratedMessage } from '../../../calibration/calibrated-message.ts';
+import { buildCalibrationTopology } from '../../../calibration/calibration-topology.ts';
+import { loadProfiles } from '../../../app/profile-files/profile-loader.ts';
 import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 // The calibration topology on a real broker under the exactly-once runtime: what the

@@ -1,6 +1,6 @@
 // The Debezium JDBC sink of connectors/kafka-connect/calibrated-jdbc-sink.json, run by a real
 // Kafka Connect worker against the shared broker and Postgres, fed with Connect JSON made by
-// topology/calibration/connect-json.ts. Each test has its own topic, table and connector.
+// calibration/connect-json.ts. Each test has its own topic, table and connector.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -8,8 +8,8 @@ import { Consumer, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { encodeConnectJson, encodeConnectJsonTombstoneKey } from '../../../topology/calibration/connect-json.ts';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
+import { encodeConnectJson, encodeConnectJsonTombstoneKey } from '../../../calibration/connect-json.ts';
+import type { CalibratedReadingMessage } from '../../../calibration/connect-json.ts';
 import { freshProducerIdentity } from '../../../topology/core/client-workarounds.ts';
 import { brokers, createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 import { connectorStatus, deleteConnector, deleteGroups, putConnector, readLog, startConnectWorker } from './connect-worker.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { javaCompatiblePartitioner, javaPartition } from '../../../topology/core/partitioning.ts';
-import { sensorPart } from '../../../topology/calibration/reading-key.ts';
+import { sensorPart } from '../../../contract/reading-key.ts';
 import { kafkaLibs } from '../../helpers/stack.ts';
 
 const run = promisify(execFile);

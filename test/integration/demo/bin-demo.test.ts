@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { DemoSummary } from '../../../topology/calibration/demo/run-demo.ts';
-import { generate } from '../../../topology/calibration/simulator/readings.ts';
-import type { SimulatedRecord } from '../../../topology/calibration/simulator/readings.ts';
-import { fleet } from '../../../topology/calibration/simulator/sensor-models.ts';
+import type { DemoSummary } from '../../../app/demo/run-demo.ts';
+import { generate } from '../../../app/simulate/readings.ts';
+import type { SimulatedRecord } from '../../../app/simulate/readings.ts';
+import { fleet } from '../../../app/simulate/sensor-models.ts';
 import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 // `bin/demo` end to end on the real stack, as a user runs it but on names of its own. Headless:
@@ -20,7 +20,7 @@ import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 const root = join(import.meta.dirname, '..', '..', '..');
 const TOLERANCE = 0.2; // in the sensor's unit: °C, %RH, hPa, ppm (see calibration-profiles/README.md)
 
-/** What the calibrator must call each malformed message (docs/architecture.md#messages, topology/calibration/errors.ts). */
+/** What the calibrator must call each malformed message (docs/architecture.md#messages, calibration/errors.ts). */
 const expectedCode: Record<string, string> = {
   'not-json': 'NOT_JSON', 'value-nan': 'NOT_JSON', 'value-not-number': 'VALUE_NOT_NUMBER', 'missing-ts': 'MISSING_TS',
   'missing-sensor': 'MISSING_SENSOR_ID', 'ts-before-2000': 'TS_TOO_OLD', 'ts-far-future': 'TS_IN_FUTURE', array: 'NOT_AN_OBJECT',

@@ -4,9 +4,9 @@ import { promisify } from 'node:util';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { brokers, createTopics, uniqueName } from '../../helpers/stack.ts';
-import { desiredTopics } from '../../../topology/calibration/topics.ts';
-import type { TopicRole, TopicSpec } from '../../../topology/calibration/topics.ts';
-import { applyTopics } from '../../../topology/calibration/topics-apply.ts';
+import { desiredTopics } from '../../../contract/topics.ts';
+import type { TopicRole, TopicSpec } from '../../../contract/topics.ts';
+import { applyTopics } from '../../../app/topics/topics-apply.ts';
 
 const run = promisify(execFile);
 

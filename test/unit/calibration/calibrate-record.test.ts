@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateRecord } from '../../../topology/calibration/calibrate-record.ts';
-import { profileSetOf } from '../../../topology/calibration/profile.ts';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import { calibrateRecord } from '../../../calibration/calibrate-record.ts';
+import { profileSetOf } from '../../../calibration/profile.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
 
 const parsed = parseProfile('s1.yaml', 'sensor: s1\ninput_unit: celsius\nunit: celsius\nlimits: {max: 50}\nversions:\n  - {valid_from: 2025-01-01, method: linear, gain: 1, offset: -0.5}\n');
 if (!parsed.ok) throw new Error('fixture profile invalid');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate } from '../../../topology/calibration/calibrate.ts';
-import { CalibrationError } from '../../../topology/calibration/errors.ts';
-import { profileSetOf } from '../../../topology/calibration/profile.ts';
-import type { Profile, ProfileSet } from '../../../topology/calibration/profile.ts';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import { calibrate } from '../../../calibration/calibrate.ts';
+import { CalibrationError } from '../../../calibration/errors.ts';
+import { profileSetOf } from '../../../calibration/profile.ts';
+import type { Profile, ProfileSet } from '../../../calibration/profile.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
 
 function setOf(...sources: [file: string, source: string][]): ProfileSet {
   return profileSetOf(sources.map(([file, source]) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedMessage, encodeCalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
+import { calibratedMessage, encodeCalibratedMessage } from '../../../calibration/calibrated-message.ts';
 
 describe('calibratedMessage', () => {
   it('builds the docs/architecture.md#messages message with calibrated_at from the injected now', () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.ts';
 import { stringSerde } from '../../../topology/core/serdes/string-serde.ts';
 import { TopologyTestDriver } from '../../../topology/testing/topology-test-driver.ts';
-import { buildCalibrationTopology, outputPartitionKey } from '../../../topology/calibration/calibration-topology.ts';
-import { profileSetOf } from '../../../topology/calibration/profile.ts';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import { buildCalibrationTopology, outputPartitionKey } from '../../../calibration/calibration-topology.ts';
+import { profileSetOf } from '../../../calibration/profile.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
 
 const NOW = Date.parse('2026-11-29T05:00:00.000Z');
 const S1 = 'sensor: s1\ninput_unit: celsius\nunit: celsius\nversions:\n  - {valid_from: 2025-01-01, method: linear, gain: 1, offset: -0.5}\n';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.ts';
 import { stringSerde } from '../../../topology/core/serdes/string-serde.ts';
 import { TopologyTestDriver } from '../../../topology/testing/topology-test-driver.ts';
-import type { CalibratedMessage } from '../../../topology/calibration/calibrated-message.ts';
-import { buildCalibrationTopology } from '../../../topology/calibration/calibration-topology.ts';
-import { profileSetOf } from '../../../topology/calibration/profile.ts';
-import type { ProfileSet } from '../../../topology/calibration/profile.ts';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import type { CalibratedMessage } from '../../../calibration/calibrated-message.ts';
+import { buildCalibrationTopology } from '../../../calibration/calibration-topology.ts';
+import { profileSetOf } from '../../../calibration/profile.ts';
+import type { ProfileSet } from '../../../calibration/profile.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
 
 const NOW = Date.parse('2026-11-29T05:00:00.000Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectJsonKeySerde, connectJsonValueSerde } from '../../../topology/calibration/connect-json-serde.ts';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
+import { connectJsonKeySerde, connectJsonValueSerde } from '../../../calibration/connect-json-serde.ts';
+import type { CalibratedReadingMessage } from '../../../calibration/connect-json.ts';
 import { CoreError } from '../../../topology/core/errors.ts';
 import { nullableSerde } from '../../../topology/core/serdes/nullable-serde.ts';
 

@@ -7,9 +7,9 @@ import {
   connectJsonValue,
   encodeConnectJson,
   encodeConnectJsonTombstoneKey,
-} from '../../../topology/calibration/connect-json.ts';
-import type { CalibratedReadingMessage } from '../../../topology/calibration/connect-json.ts';
-import { readingKey, sensorPart } from '../../../topology/calibration/reading-key.ts';
+} from '../../../calibration/connect-json.ts';
+import type { CalibratedReadingMessage } from '../../../calibration/connect-json.ts';
+import { readingKey, sensorPart } from '../../../contract/reading-key.ts';
 import { CoreError } from '../../../topology/core/errors.ts';
 import { javaPartition } from '../../../topology/core/partitioning.ts';
 

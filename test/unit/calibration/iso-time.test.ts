@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoInstant } from '../../../topology/calibration/iso-time.ts';
+import { parseIsoInstant } from '../../../calibration/iso-time.ts';
 
 describe('parseIsoInstant', () => {
   it('parses date-times with Z or an offset, with or without seconds and fractions', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue } from '../../../topology/calibration/errors.ts';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
+import { formatIssue } from '../../../calibration/errors.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
 
 function errors(file: string, source: string): string[] {
   const result = parseProfile(file, source);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
-import { profileJsonSchema } from '../../../topology/calibration/profile-schema.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
+import { profileJsonSchema } from '../../../calibration/profile-schema.ts';
 
 const DIR = 'calibration-profiles';
 const committed = JSON.parse(readFileSync(join(DIR, 'profile.schema.json'), 'utf8')) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadingErrorCode } from '../../../topology/calibration/errors.ts';
-import { parseRawReading } from '../../../topology/calibration/raw-reading.ts';
+import type { ReadingErrorCode } from '../../../calibration/errors.ts';
+import { parseRawReading } from '../../../calibration/raw-reading.ts';
 
 const NOW = Date.parse('2026-11-29T04:38:12.123Z');
 const TS = Date.parse('2026-11-29T04:38:12.123Z');

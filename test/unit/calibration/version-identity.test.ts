@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseProfile } from '../../../topology/calibration/profile-parser.ts';
-import { canonicalVersion, stableJson, validFromLabel, versionIdentity } from '../../../topology/calibration/version-identity.ts';
+import { parseProfile } from '../../../calibration/profile-parser.ts';
+import { canonicalVersion, stableJson, validFromLabel, versionIdentity } from '../../../calibration/version-identity.ts';
 
 function identities(source: string): string[] {
   const result = parseProfile('s1.yaml', source);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTopics } from '../../../topology/calibration/topics.ts';
-import type { TopicSpec } from '../../../topology/calibration/topics.ts';
+import { desiredTopics } from '../../../contract/topics.ts';
+import type { TopicSpec } from '../../../contract/topics.ts';
 import { find, rendered } from './rendered.ts';
 
 interface KafkaTopicSpec { topicName?: string; partitions: number; replicas: number; config: Record<string, unknown> }

@@ -7,7 +7,8 @@ import type { FlatKeyValueMapper } from './operations/flat-map.ts';
 import type { KeyValueMapper } from './operations/map.ts';
 import type { ValueMapper } from './operations/map-values.ts';
 import type { ForeachAction } from './operations/peek.ts';
-import type { Named, Produced, TopicNameExtractor } from './options.ts';
+import type { Named, Produced } from './options.ts';
+import type { TopicNameExtractor } from '../record.ts';
 
 export interface KStream<K, V> {
   /** Keeps the records `predicate` accepts. A type guard narrows the value type. */

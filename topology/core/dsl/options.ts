@@ -1,11 +1,7 @@
 // The option objects of the DSL and their one-time validation: a wrong option fails when
 // the topology is built, naming the option, never later on a record.
 import { CoreError } from '../errors.ts';
-import type { StreamRecord } from '../record.ts';
 import type { Deserializer, Serializer } from '../serdes/serde.ts';
-
-/** Picks an output topic per record, for `to((record) => topic)`. */
-export type TopicNameExtractor<K, V> = (record: StreamRecord<K, V>) => string;
 
 /** Every operation accepts a node name; describe() and `forward(record, childName)` use it. */
 export interface Named {

@@ -3,7 +3,7 @@
 // it must never hand out a topology that can still change.
 import { CoreError } from '../errors.ts';
 import { TopologyGraph } from '../internal/graph.ts';
-import { StreamNode } from '../internal/stream-node.ts';
+import { StreamNode } from './stream-node.ts';
 import type { KStream } from './kstream.ts';
 import { requireSerdes, requireTopic } from './options.ts';
 import type { Consumed } from './options.ts';

@@ -3,7 +3,7 @@
 // can make any number of tasks.
 import { CoreError } from '../errors.ts';
 import type { ProcessorSupplier } from '../processor.ts';
-import type { TopicNameExtractor } from '../dsl/options.ts';
+import type { TopicNameExtractor } from '../record.ts';
 import type { Deserializer, Serializer } from '../serdes/serde.ts';
 
 export interface SourceNode {

@@ -1,5 +1,6 @@
 // Public entry of the operational plumbing (config, Kafka connection options, logging,
-// metrics, ops HTTP server, shutdown). Named exports only; topology/index.ts re-exports these.
+// metrics, ops HTTP server, shutdown): the package entry `kalibra/ops`, and the one list of
+// these exports (topology/index.ts does not repeat them). Named exports only.
 export { ConfigError, OpsError, OpsErrorCodes } from './errors.ts';
 export type { ConfigIssue, OpsErrorCode } from './errors.ts';
 
@@ -11,8 +12,8 @@ export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.ts'
 export { parseDuration } from './config/parse-value.ts';
 export { renderHelp } from './config/help.ts';
 export type { HelpOptions } from './config/help.ts';
-export { REFERENCE_END, REFERENCE_START, renderConfigReference, spliceReference } from './config/reference.ts';
-export type { ReferenceOptions } from './config/reference.ts';
+export { DEFAULT_GROUP, describeOption, groupedFacts } from './config/describe-option.ts';
+export type { OptionFacts } from './config/describe-option.ts';
 export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.ts';
 export type { CommandLineOptions, LoadedConfig } from './config/command-line.ts';
 export { databaseOptions } from './config/database-options.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callendarVanDusenCelsius } from '../../../../topology/calibration/methods/callendar-van-dusen.ts';
+import { callendarVanDusenCelsius } from '../../../../calibration/methods/callendar-van-dusen.ts';
 
 // IEC 60751:2008 coefficients for industrial platinum resistance thermometers.
 const R0 = 100;

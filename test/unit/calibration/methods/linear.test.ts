@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linear } from '../../../../topology/calibration/methods/linear.ts';
+import { linear } from '../../../../calibration/methods/linear.ts';
 
 describe('linear', () => {
   it('computes gain · raw + offset (docs/architecture.md#calibration-profiles example: 0.98 · 21.37 + 2.5 = 23.4426)', () => {

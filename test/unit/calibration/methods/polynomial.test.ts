@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { polynomial } from '../../../../topology/calibration/methods/polynomial.ts';
+import { polynomial } from '../../../../calibration/methods/polynomial.ts';
 
 describe('polynomial', () => {
   it('evaluates c0 + c1·x + c2·x² against hand-computed values', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from '../../../../topology/calibration/methods/steinhart-hart.ts';
+import { KELVIN_AT_ZERO_CELSIUS, steinhartHartKelvin } from '../../../../calibration/methods/steinhart-hart.ts';
 
 // Source: Campbell Scientific, "Model 109SS Temperature Probe" instruction manual:
 // section 6 gives the Steinhart–Hart coefficients of its Therm109 instruction, and

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { table } from '../../../../topology/calibration/methods/table.ts';
+import { table } from '../../../../calibration/methods/table.ts';
 
 const CERT: readonly [number, number][] = [[-10, -9.6], [0, 0.3], [25, 24.9], [40, 39.7]];
 

@@ -1,0 +1,94 @@
+// Runs the calibrator as a process: profiles loaded and watched, the calibration topology on
+// the exactly-once runtime, the save-before-calibrate gate, /healthz /readyz /metrics, JSON
+// logs, and a clean stop on SIGTERM/SIGINT. The gate is the Postgres gate over the raw sink's
+// offsets (connectors/postgres/gate.ts) unless a caller passes another.
+import { PostgresGate } from '../../connectors/postgres/gate.ts';
+import type { Gate } from '../../topology/index.ts';
+import type { ConfigValues } from '../../topology/core/ops/index.ts';
+import { kafkaConnectionOptions, type ProcessOps, startProcessOps } from '../../topology/core/ops/index.ts';
+import { StreamsRuntime } from '../../topology/index.ts';
+import type { calibratorCommandOptions } from './calibrator-options.ts';
+import { buildCalibrationTopology, outputPartitionKey } from '../../calibration/calibration-topology.ts';
+import { profileReloadReporter } from './profile-reload-reporting.ts';
+import { selectsRecord } from '../../contract/replay-selector.ts';
+import { watchProfiles } from '../profile-files/profile-watcher.ts';
+
+export type CalibratorConfig = ConfigValues<typeof calibratorCommandOptions>;
+
+export interface ClosableGate extends Gate {
+  close(): Promise<void>;
+}
+
+export interface CalibratorDependencies {
+  /** Builds and starts the gate over the raw topic; called only when the gate is on. */
+  createGate(config: CalibratorConfig, databaseUrl: string): Promise<ClosableGate>;
+}
+
+/** The save-before-calibrate gate: the raw sink's committed offsets in Postgres. */
+export async function createPostgresGate(config: CalibratorConfig, databaseUrl: string): Promise<ClosableGate> {
+  const gate = new PostgresGate({ databaseUrl, topic: config.topicRaw, connector: config.gateConnector, schema: config.gateSchema, applicationName: 'kalibra-calibrator-gate' });
+  await gate.start();
+  return gate;
+}
+
+export interface RunningCalibrator {
+  readonly runtime: StreamsRuntime;
+  readonly ops: ProcessOps;
+}
+
+export async function runCalibrator(config: CalibratorConfig, secrets: readonly string[],
+  deps: CalibratorDependencies = { createGate: createPostgresGate }): Promise<RunningCalibrator> {
+  const ops = await startProcessOps({ name: 'calibrator', config, secrets });
+  const { logger } = ops;
+
+  const reporter = profileReloadReporter(logger, ops.metrics);
+  const watcher = await watchProfiles({
+    dir: config.profilesDir,
+    onReload: (reload) => reporter.onReload(reload),
+    onRejected: (error) => reporter.onRejected(error),
+  });
+  reporter.started(watcher.current(), config.profilesDir);
+  ops.shutdown.onClose('profile-watcher', () => watcher.close());
+
+  let gate: ClosableGate | undefined;
+  if (config.gate) {
+    gate = await deps.createGate(config, config.databaseUrl.reveal());
+    const opened = gate;
+    ops.shutdown.onClose('gate', () => opened.close());
+  } else {
+    logger.warn('the save-before-calibrate gate is off: readings may be calibrated before the raw sink has saved them');
+  }
+
+  const kafka = await kafkaConnectionOptions(config, { defaultClientId: 'kalibra-calibrator' });
+  const runtime = new StreamsRuntime({
+    brokers: kafka.bootstrapBrokers.map(String),
+    connection: { ...kafka, clientId: `${kafka.clientId}-${ops.instanceId}` },
+    applicationId: config.groupId,
+    instanceId: ops.instanceId,
+    taskFactory: buildCalibrationTopology({
+      profiles: () => watcher.current(),
+      rawTopic: config.topicRaw,
+      calibratedTopic: config.topicCalibrated,
+      outputFormat: config.outputFormat,
+    }),
+    processingGuarantee: config.processingGuarantee,
+    commitIntervalMs: config.commitInterval,
+    dlqTopic: config.topicDlq,
+    gate,
+    partitionKey: outputPartitionKey(config.outputFormat),
+    // bin/replay's requests: applied at a transaction boundary, the selector decided by key.
+    replay: { stateTopic: config.topicReplayState, selects: selectsRecord },
+    metrics: ops.runtimeMetrics,
+    logger,
+  });
+  ops.readiness.addCheck('runtime-running', () => runtime.state === 'running');
+  // Registered last so it runs first: the runtime commits or aborts before the gate and the
+  // profiles it uses are closed.
+  ops.shutdown.onClose('runtime', () => runtime.stop());
+  runtime.on('state', (state) => {
+    if (state === 'failed' && !ops.shutdown.signal.aborted) void ops.shutdown.shutdown('the runtime failed', true);
+  });
+  await runtime.start();
+  logger.info('started', { group: config.groupId, raw: config.topicRaw, calibrated: config.topicCalibrated, gate: config.gate, httpPort: ops.server.port });
+  return { runtime, ops };
+}

@@ -1,0 +1,52 @@
+// bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
+import { kafkaConnectionOptions, kafkaOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
+import { isKalibraError, parseTimeSpec } from '../../topology/index.ts';
+import { fleet } from './sensor-models.ts';
+import { runSimulator } from './run-simulator.ts';
+import { simulatorOptions } from './simulator-options.ts';
+import { topicOptions } from '../../contract/topic-options.ts';
+
+/** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
+export async function main(): Promise<void> {
+  const declarations = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...simulatorOptions };
+  const { values } = loadConfigOrExit(declarations, {
+    usage: 'bin/simulate [options]',
+    summary: 'Sends realistic raw readings of a sensor fleet to the raw topic (keys and partitioning: docs/architecture.md#topics).',
+    epilog: 'Example: bin/simulate --start 2d --rate 200 --duration 1m   (two days of history, then a minute live)',
+  });
+
+  let startMs: number | undefined;
+  try {
+    startMs = values.start === undefined ? undefined : parseTimeSpec(values.start, Date.now(), '--start');
+  } catch (error) {
+    process.stderr.write(`bin/simulate: ${isKalibraError(error) ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+
+  const sensors = fleet(values.sensors);
+  let lastReport = 0;
+  const stats = await runSimulator({
+    connection: await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-simulate' }),
+    topic: values.topicRaw,
+    fleet: sensors,
+    seed: values.seed,
+    intervalMs: Math.max(1, Math.round((sensors.length * 1000) / values.rate)),
+    malformedRate: values.malformedPercent / 100,
+    duplicateRate: values.duplicatePercent / 100,
+    startMs,
+    durationMs: values.duration,
+    maxRecords: values.maxRecords,
+    signal: controller.signal,
+    onBatch: (s) => {
+      if (Date.now() - lastReport < 1000) return;
+      lastReport = Date.now();
+      const at = s.lastTsMs === undefined ? '' : ` up to ${new Date(s.lastTsMs).toISOString()}`;
+      process.stderr.write(`sent ${s.readings} readings, ${s.duplicates} duplicates, ${s.malformed} malformed${at}\n`);
+    },
+  });
+  process.stdout.write(`${JSON.stringify({ ...stats, topic: values.topicRaw, sensors: sensors.length })}\n`);
+}

@@ -1,0 +1,99 @@
+// Sends the demo fleet's readings to the raw topic: first, when asked, a back-fill of
+// history as fast as the broker takes it, then live readings in real time. Keys and
+// partitioning follow docs/architecture.md#topics (key `<sensor>|<ts>`, Java murmur2 of the sensor),
+// and each record's timestamp is the reading's ts, so replay can find it by time.
+import { Producer, type BaseOptions } from '@platformatic/kafka';
+import { javaCompatiblePartitioner } from '../../topology/index.ts';
+import { sensorPart } from '../../contract/reading-key.ts';
+import { generate, type GenerateOptions, type SimulatedRecord } from './readings.ts';
+
+export interface SimulatorOptions extends GenerateOptions {
+  connection: BaseOptions;
+  topic: string;
+  /** Back-fill from here (epoch ms) to now before going live; undefined starts live. */
+  startMs?: number;
+  /** Stop after this much wall-clock time of live sending; undefined runs until aborted. */
+  durationMs?: number;
+  /** Stop once this many records were sent (back-fill included); undefined for no limit. */
+  maxRecords?: number;
+  signal?: AbortSignal;
+  now?: () => number;
+  onBatch?: (stats: SimulatorStats) => void;
+  /** Called for every record sent, e.g. to keep the true values for a check. */
+  onRecord?: (record: SimulatedRecord) => void;
+}
+
+export interface SimulatorStats {
+  readings: number;
+  duplicates: number;
+  malformed: number;
+  backfilled: boolean;
+  lastTsMs: number | undefined;
+}
+
+const BATCH = 2_000;
+const TICK_MS = 200;
+
+export async function runSimulator(options: SimulatorOptions): Promise<SimulatorStats> {
+  const now = options.now ?? Date.now;
+  const stats: SimulatorStats = { readings: 0, duplicates: 0, malformed: 0, backfilled: options.startMs === undefined, lastTsMs: undefined };
+  const producer = new Producer({
+    ...options.connection,
+    idempotent: true,
+    partitioner: javaCompatiblePartitioner(sensorPart),
+  });
+  const limitReached = (): boolean => options.maxRecords !== undefined && stats.readings + stats.duplicates + stats.malformed >= options.maxRecords;
+
+  const send = async (records: SimulatedRecord[]): Promise<void> => {
+    if (records.length === 0) return;
+    await producer.send({
+      messages: records.map((r) => ({ topic: options.topic, key: Buffer.from(r.key), value: Buffer.from(r.value), timestamp: BigInt(r.tsMs) })),
+    });
+    for (const r of records) {
+      if (r.kind === 'reading') stats.readings++;
+      else if (r.kind === 'duplicate') stats.duplicates++;
+      else stats.malformed++;
+      stats.lastTsMs = r.tsMs;
+      options.onRecord?.(r);
+    }
+    options.onBatch?.(stats);
+  };
+
+  const sendRange = async (fromMs: number, toMs: number): Promise<void> => {
+    let batch: SimulatedRecord[] = [];
+    for (const record of generate(options, fromMs, toMs)) {
+      if (options.signal?.aborted || limitReached()) break;
+      batch.push(record);
+      if (options.maxRecords !== undefined && stats.readings + stats.duplicates + stats.malformed + batch.length >= options.maxRecords) break;
+      if (batch.length >= BATCH) { await send(batch); batch = []; }
+    }
+    await send(batch);
+  };
+
+  try {
+    let cursor = now();
+    if (options.startMs !== undefined) {
+      await sendRange(options.startMs, cursor);
+      stats.backfilled = true;
+    }
+    const liveUntil = options.durationMs === undefined ? Infinity : now() + options.durationMs;
+    while (!options.signal?.aborted && !limitReached() && now() < liveUntil) {
+      await sleep(TICK_MS, options.signal);
+      const until = Math.min(now(), liveUntil);
+      await sendRange(cursor, until);
+      cursor = until;
+    }
+    return stats;
+  } finally {
+    await producer.close();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => { clearTimeout(timer); resolve(); };
+    // The listener is removed when the timer fires, so a long live run does not pile them up.
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
