@@ -15,6 +15,9 @@ export type RuntimeMessage = Message<Buffer, Buffer, string, Buffer>;
 /** A consumer whose messages are RuntimeMessages (the runtime's RuntimeConsumer is one). */
 export type SourceConsumer = Consumer<Buffer, Buffer, string, Buffer>;
 
+/** The deserializers that make a consumer's messages RuntimeMessages: header names as strings. */
+export const sourceDeserializers = { headerKey: (key?: Buffer): string | undefined => key?.toString() };
+
 /** Fetch sizes for the streams a source opens (the client's defaults otherwise). */
 export type SourceFetchOptions = Pick<ConsumeOptions<Buffer, Buffer, string, Buffer>, 'maxBytes' | 'maxBytesPerPartition'>;
 
@@ -38,6 +41,8 @@ export class RecordSource {
   readonly #maxBuffered: number;
   readonly #fetch: SourceFetchOptions;
   #stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined;
+  /** Streams replaced by open(), closed once a new one is open (kept when opening fails). */
+  #retired: MessagesStream<Buffer, Buffer, string, Buffer>[] = [];
   #buffer: RuntimeMessage[] = [];
   #head = 0;
   #paused = false;
@@ -73,10 +78,11 @@ export class RecordSource {
 
   /**
    * Opens a new stream at `start` and makes it current. The new stream is opened before the old
-   * one closes so the topics stay subscribed and the group is not asked to rebalance again.
+   * one closes so the topics stay subscribed and the group is not asked to rebalance again; if
+   * opening fails, the old one is closed after the next open that succeeds (or at close()).
    */
   async open(start: SourceStart): Promise<void> {
-    const previous = this.#stream;
+    if (this.#stream !== undefined) this.#retired.push(this.#stream);
     this.#stream = undefined;
     this.#discardBuffered();
     this.#failure = undefined;
@@ -105,7 +111,7 @@ export class RecordSource {
       this.#failure = error;
       this.#notify();
     });
-    if (previous !== undefined) await closeQuietly(previous);
+    for (const previous of this.#retired.splice(0)) await closeQuietly(previous);
   }
 
   /** The next buffered record, or undefined. */
@@ -163,6 +169,7 @@ export class RecordSource {
     this.#stream = undefined;
     this.#discardBuffered();
     this.#notify();
+    for (const previous of this.#retired.splice(0)) await closeQuietly(previous);
     if (stream !== undefined) await closeQuietly(stream);
   }
 
