@@ -2,10 +2,11 @@
 // and time, and commits each batch to Postgres in one transaction together with the
 // partitions' next offsets (commit-batch.ts). Postgres, not Kafka, is where it resumes
 // from: on every assignment, and after losing a compare-and-set, it re-reads the stored
-// offsets and reopens its record source there (the runtime's RecordSource, the one way to move
-// a partition; records become SourceRecords through toSourceRecord). Kafka offsets are committed afterwards only so
-// lag shows up in the usual tools. Never drops a record: Postgres errors are retried with
-// backoff (not ready meanwhile), unmappable records go to the DLQ.
+// offsets and reopens its record source there (the runtime's RecordSource, the one way to
+// move a partition; messages become SourceRecords through toSourceRecord). Kafka offsets
+// are committed afterwards only so lag shows up in the usual tools. Never drops a record:
+// Postgres errors are retried with backoff (not ready meanwhile), unmappable records go to
+// the DLQ.
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
