@@ -51,6 +51,9 @@ export { StreamsRuntime, RuntimeStates } from './core/runtime/streams-runtime.ts
 export type { RuntimeState, StreamsRuntimeEvents } from './core/runtime/streams-runtime.ts';
 export { ProcessingGuarantees } from './core/runtime/options.ts';
 export type { KafkaConnection, ProcessingGuarantee, RuntimeLogger, StreamsRuntimeOptions } from './core/runtime/options.ts';
+// The consumer seam (used by the Postgres sink): a consumer's stream, reopened at given offsets, and the record it yields
+export { RecordSource, sourceDeserializers, toSourceRecord } from './core/runtime/record-source.ts';
+export type { RuntimeMessage, SourceConsumer, SourceFetchOptions, SourceStart } from './core/runtime/record-source.ts';
 export type { Gate } from './core/gate.ts';
 export type { RuntimeMetrics } from './core/metrics.ts';
 export { noopMetrics } from './core/metrics.ts';

@@ -2,11 +2,13 @@
 // and time, and commits each batch to Postgres in one transaction together with the
 // partitions' next offsets (commit-batch.ts). Postgres, not Kafka, is where it resumes
 // from: on every assignment, and after losing a compare-and-set, it re-reads the stored
-// offsets and reopens its stream there. Kafka offsets are committed afterwards only so
-// lag shows up in the usual tools. Never drops a record: Postgres errors are retried with
-// backoff (not ready meanwhile), unmappable records go to the DLQ.
+// offsets and reopens its record source there (the runtime's RecordSource, the one way to
+// move a partition; messages become SourceRecords through toSourceRecord). Kafka offsets
+// are committed afterwards only so lag shows up in the usual tools. Never drops a record:
+// Postgres errors are retried with backoff (not ready meanwhile), unmappable records go to
+// the DLQ.
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
-import type { Message, MessagesStream } from '@platformatic/kafka';
+import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { DatabaseRunner } from './database-runner.ts';
@@ -20,33 +22,23 @@ import type { OffsetsKey } from './offsets-store.ts';
 import { resolveSinkOptions } from './sink-options.ts';
 import type { ResolvedSinkOptions, SinkOptions } from './sink-options.ts';
 
-type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
-
 const IDLE_TICK_MS = 1_000;
 const SHUTDOWN_BUDGET_MS = 8_000;
 const FETCH_MAX_BYTES = 2 * 1024 * 1024;
 const FETCH_MAX_BYTES_PER_PARTITION = 512 * 1024;
 
-function toSourceRecord(message: Message<Buffer, Buffer, Buffer, Buffer>): SourceRecord {
-  const headers = new Map<string, Buffer>();
-  for (const [name, value] of message.headers) headers.set(name.toString(), value);
-  return {
-    topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
-    // The client hands out undefined for a missing key or value; a null value is a tombstone.
-    key: message.key ?? null, value: message.value ?? null, headers,
-  };
-}
-
 export class PostgresSink {
   readonly #o: ResolvedSinkOptions;
   readonly #key: OffsetsKey;
   readonly #db: DatabaseRunner;
-  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #consumer: Consumer<Buffer, Buffer, string, Buffer>;
+  /** The consumer's stream; reopened at the stored offsets on every reposition, dropping what the old one buffered. */
+  readonly #source: RecordSource;
   readonly #dlq: DeadLetterProducer;
   readonly #abort = new AbortController();
-  #stream: Stream | undefined;
-  /** Bumped on every (re)assignment: records from an older stream are ignored. */
+  /** Bumped on every (re)assignment: a batch taken in an older one does not move what this one expects. */
   #epoch = 0;
+  /** The next batch, taken from the source (at most batchSize records). */
   #buffer: SourceRecord[] = [];
   #firstBufferedAt = 0;
   /** partition → the next offset this epoch's stream should deliver (duplicates below it are dropped). */
@@ -58,7 +50,6 @@ export class PostgresSink {
   #rejoinNeeded = false;
   #stopping: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SinkOptions) {
@@ -71,7 +62,12 @@ export class PostgresSink {
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
       rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: 500,
       ...(o.instanceId === undefined ? {} : { groupInstanceId: o.instanceId }),
+      deserializers: sourceDeserializers,
     });
+    // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
+    // stream's highWaterMark) and bound what is held in memory beyond one batch.
+    this.#source = new RecordSource(this.#consumer, [o.topic], o.batchSize,
+      { maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION });
     this.#consumer.on('consumer:group:join', () => { this.#onAssignment(); });
     this.#consumer.on('error', (error: Error) => {
       o.logger.error('consumer group membership failed; rejoining', { error: error.message });
@@ -104,7 +100,7 @@ export class PostgresSink {
 
   /** Consuming, assigned and able to reach Postgres. */
   get ready(): boolean {
-    return this.#stopping === undefined && this.#stream !== undefined && !this.#repositionNeeded && this.#db.healthy;
+    return this.#stopping === undefined && this.#source.opened && !this.#repositionNeeded && this.#db.healthy;
   }
 
   /** False once stopping; every failure short of that is retried, so there is no other unhealthy state. */
@@ -124,7 +120,7 @@ export class PostgresSink {
     clearInterval(this.#lagTimer);
     const closing = (async () => {
       await this.#loop?.catch(() => undefined);
-      await this.#stream?.close().catch(() => undefined);
+      await this.#source.close();
       await this.#consumer.close().catch((error: Error) => {
         this.#o.logger.warn('leaving the consumer group failed', { error: error.message });
       });
@@ -149,9 +145,7 @@ export class PostgresSink {
   }
 
   #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    this.#source.wakeUp();
   }
 
   get #stoppingNow(): boolean {
@@ -179,7 +173,7 @@ export class PostgresSink {
     }
   }
 
-  /** Re-reads the stored offsets of the assigned partitions and reopens the stream there. */
+  /** Re-reads the stored offsets of the assigned partitions and reopens the source there. */
   async #reposition(): Promise<void> {
     this.#repositionNeeded = false;
     const epoch = ++this.#epoch;
@@ -191,38 +185,23 @@ export class PostgresSink {
     this.#assigned = [...partitions].sort((a, b) => a - b);
     this.#stored = new Map([...stored].filter(([partition]) => partitions.includes(partition)));
     const offsets = [...this.#stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset }));
-    const previous = this.#stream;
-    const stream = await this.#consumer.consume({
-      topics: [this.#o.topic], mode: 'manual', offsets, fallbackMode: 'earliest', autocommit: false,
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 500,
-      // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
-      // stream's highWaterMark) and bound what is held in memory beyond one batch.
-      maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
-    });
-    this.#stream = stream;
-    stream.on('data', (message) => { this.#onMessage(epoch, stream, message); });
-    stream.on('error', (error) => {
-      if (epoch !== this.#epoch) return;
-      this.#o.logger.warn('consumer stream failed; reopening from stored offsets', { error: error.message });
-      this.#repositionNeeded = true;
-      this.#wakeUp();
-    });
-    await previous?.close().catch(() => undefined);
+    // Partitions without a stored offset start at the earliest one.
+    await this.#source.open({ mode: 'manual', offsets });
     this.#o.logger.info('resuming from stored offsets', {
       epoch, partitions: this.#assigned, offsets: Object.fromEntries([...this.#stored].map(([p, o]) => [p, o.toString()])),
     });
   }
 
-  #onMessage(epoch: number, stream: Stream, message: Message<Buffer, Buffer, Buffer, Buffer>): void {
-    if (epoch !== this.#epoch) return;
-    const partition = message.partition;
-    if (message.offset < (this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? 0n)) return;
-    this.#nextExpected.set(partition, message.offset + 1n);
-    if (this.#buffer.length === 0) this.#firstBufferedAt = Date.now();
-    this.#buffer.push(toSourceRecord(message));
-    if (this.#buffer.length >= this.#o.batchSize) {
-      stream.pause();
-      this.#wakeUp();
+  /** Moves records from the source into the next batch, up to batchSize, dropping any below what is expected. */
+  #takeRecords(): void {
+    while (this.#buffer.length < this.#o.batchSize) {
+      const message = this.#source.take();
+      if (message === undefined) return;
+      const partition = message.partition;
+      if (message.offset < (this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? 0n)) continue;
+      this.#nextExpected.set(partition, message.offset + 1n);
+      if (this.#buffer.length === 0) this.#firstBufferedAt = Date.now();
+      this.#buffer.push(toSourceRecord(message));
     }
   }
 
@@ -230,29 +209,31 @@ export class PostgresSink {
   async #waitForBatch(): Promise<boolean> {
     for (;;) {
       if (this.#stoppingNow || this.#repositionNeeded || this.#rejoinNeeded) return false;
+      const failure = this.#source.failure;
+      if (failure !== undefined) {
+        this.#o.logger.warn('consumer stream failed; reopening from stored offsets', { error: (failure as Error).message });
+        this.#repositionNeeded = true;
+        return false;
+      }
+      this.#takeRecords();
       const size = this.#buffer.length;
       const waited = Date.now() - this.#firstBufferedAt;
       if (size >= this.#o.batchSize || (size > 0 && waited >= this.#o.batchLingerMs)) return true;
       if (size === 0 && this.#drainedPositions().size > 0) return true;
-      const timeout = size === 0 ? IDLE_TICK_MS : this.#o.batchLingerMs - waited;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.#wake = undefined; resolve(); }, timeout);
-        this.#wake = () => { clearTimeout(timer); resolve(); };
-      });
+      await this.#source.wait(size === 0 ? IDLE_TICK_MS : this.#o.batchLingerMs - waited);
     }
   }
 
   /**
-   * When every delivered record has been taken, the stream's fetch position may be past the
+   * When every delivered record has been taken, the source's fetch position may be past the
    * last record (transaction markers, aborted records): those offsets can be stored too,
    * so the stored offset reaches the end offset and the gate admits everything committed.
    */
   #drainedPositions(): Map<number, bigint> {
     const positions = new Map<number, bigint>();
-    const stream = this.#stream;
-    if (!stream || this.#buffer.length > 0 || stream.readableLength > 0) return positions;
+    if (this.#buffer.length > 0) return positions;
     for (const partition of this.#assigned) {
-      const position = stream.offsetsToFetch.get(`${this.#o.topic}:${partition}`);
+      const position = this.#source.fetchPosition(this.#o.topic, partition);
       const floor = this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? -1n;
       if (position !== undefined && position >= floor && position > (this.#stored.get(partition) ?? -1n)) {
         positions.set(partition, position);
@@ -265,7 +246,6 @@ export class PostgresSink {
     const epoch = this.#epoch;
     const records = this.#buffer.splice(0, this.#o.batchSize);
     this.#firstBufferedAt = this.#buffer.length > 0 ? Date.now() : 0;
-    if (this.#buffer.length < this.#o.batchSize) this.#stream?.resume();
     const batch = buildBatch(this.#o.mapping, records);
     const advanceTo = new Map(batch.nextOffsets);
     for (const [partition, position] of this.#drainedPositions()) {

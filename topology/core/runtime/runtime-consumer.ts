@@ -1,5 +1,5 @@
 // The runtime's Kafka consumer: @platformatic/kafka's Consumer with the two fixes exactly-once
-// needs, kept in this one place (see docs/architecture.md#kafka-client-notes and the tests that prove them):
+// needs, kept in this one place (docs/architecture.md#kafka-client-notes; test/integration/core/client-behaviour.test.ts proves them):
 //  1. read_committed must drop EVERY aborted transaction in a fetch response (dropAbortedRecords);
 //  2. committed offsets are read with require_stable, so a new owner of a partition waits for a
 //     pending transactional offset commit instead of re-reading records already committed.
@@ -10,6 +10,7 @@ import { dropAbortedRecords } from './aborted-records.ts';
 import type { FetchResponse } from './aborted-records.ts';
 import { isKafkaError } from './kafka-errors.ts';
 import { clientConnection } from './options.ts';
+import { sourceDeserializers } from './record-source.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
 
 export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buffer> & {
@@ -123,7 +124,7 @@ export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsume
     isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     autocommit: false,
     maxWaitTime: Math.min(500, o.commitIntervalMs * 5),
-    deserializers: { headerKey: (key?: Buffer) => key?.toString() },
+    deserializers: sourceDeserializers,
     // Long enough for a crashed predecessor's transaction to time out.
     stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,
   });

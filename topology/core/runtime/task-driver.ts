@@ -1,4 +1,4 @@
-// Drives one Task: turns a consumed message into a SourceRecord, runs the task, and collects what
+// Drives one Task: runs it on each consumed record (toSourceRecord), and collects what
 // it emits (outputs and dead letters) into the open batch. Applies the error handler. It never
 // does I/O; a FATAL error it throws (see isFatal) means the runtime must fail, not retry.
 import { deadLetterRecord } from '../dead-letter.ts';
@@ -8,6 +8,7 @@ import type { KalibraError } from '../errors.ts';
 import type { OutputRecord, SourceRecord, Task, TaskIO } from '../task.ts';
 import { describe } from './kafka-errors.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
+import { toSourceRecord } from './record-source.ts';
 import type { RuntimeMessage } from './record-source.ts';
 import type { TransactionBatch } from './transaction-batch.ts';
 
@@ -32,10 +33,7 @@ export class TaskDriver {
 
   /** Runs the task on `message`, into `batch`. A record that throws is dead-lettered (or fails per handler). */
   process(message: RuntimeMessage, batch: TransactionBatch): void {
-    const record: SourceRecord = {
-      topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
-      key: message.key ?? null, value: message.value ?? null, headers: message.headers,
-    };
+    const record = toSourceRecord(message);
     this.#batch = batch;
     batch.touch();
     this.#current = record;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replayRemaining } from '../../../../topology/core/runtime/flow-control.ts';
+import { replayRemaining } from '../../../../topology/core/runtime/consumer-lag.ts';
 import { emptyReplayState } from '../../../../topology/core/replay/state.ts';
 import type { ReplayRequest, ReplayState } from '../../../../topology/core/replay/state.ts';
 

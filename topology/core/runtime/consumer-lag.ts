@@ -1,38 +1,22 @@
-// What throttles or reports the runtime's progress without touching its transactions: the
-// admission gate (process a record only once gate.admittedUpTo passes its offset) and consumer
-// lag. Neither may ever throw into the processing loop.
-import type { Gate } from '../gate.ts';
+// Consumer lag, reported as a metric every lagIntervalMs while the runtime runs: end offset −
+// next offset this instance committed, for every assigned partition it has committed. It only
+// reads; it never touches a transaction or a position, and never throws into the runtime.
 import { pendingFor } from '../replay/state.ts';
 import type { ReplayState } from '../replay/state.ts';
-import type { RuntimeMetrics } from '../metrics.ts';
 import { describe } from './kafka-errors.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
-import type { RuntimeMessage } from './record-source.ts';
 import type { RuntimeConsumer } from './runtime-consumer.ts';
 
-/** Re-check at least this often, so stop and rebalances are seen while the gate is closed. */
-const GATE_WAIT_CAP_MS = 1_000;
-
-export function admitted(gate: Gate | undefined, message: RuntimeMessage): boolean {
-  if (gate === undefined) return true;
-  const upTo = gate.admittedUpTo(message.topic, message.partition);
-  return upTo !== undefined && upTo > message.offset;
-}
-
-/** Waits until the gate may have moved, `abort` fires, or the cap passes; reports the wait. */
-export async function waitForGate(gate: Gate, abort: AbortController, metrics: RuntimeMetrics): Promise<void> {
-  const started = Date.now();
-  const timer = setTimeout(() => abort.abort(), GATE_WAIT_CAP_MS);
-  try {
-    await Promise.race([
-      gate.changed(abort.signal).catch(() => undefined),
-      new Promise((resolve) => abort.signal.addEventListener('abort', resolve, { once: true })),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-    metrics.gateWait(Date.now() - started);
-  }
+/** Starts the periodic report (only while `running()`); returns the function that stops it. */
+export function startLagReports(
+  consumer: RuntimeConsumer, options: ResolvedRuntimeOptions, committedNext: ReadonlyMap<string, bigint>, running: () => boolean,
+  replayState?: (topic: string) => ReplayState,
+): () => void {
+  const timer = setInterval(() => {
+    if (running()) void reportLag(consumer, options, committedNext, replayState);
+  }, options.lagIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -40,7 +24,7 @@ export async function waitForGate(gate: Gate, abort: AbortController, metrics: R
  * committed, and, with replay on (`replayState`), the records each assigned partition still
  * has to re-read for the current request.
  */
-export async function reportLag(consumer: RuntimeConsumer, options: ResolvedRuntimeOptions, committedNext: ReadonlyMap<string, bigint>,
+async function reportLag(consumer: RuntimeConsumer, options: ResolvedRuntimeOptions, committedNext: ReadonlyMap<string, bigint>,
   replayState?: (topic: string) => ReplayState): Promise<void> {
   try {
     const ends = await consumer.listOffsets({ topics: [...options.taskFactory.sourceTopics] });

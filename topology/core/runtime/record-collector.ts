@@ -1,0 +1,114 @@
+// RecordCollector (after Kafka Streams' RecordCollector): owns the runtime's producer and the
+// open transaction. What a task emits goes into `batch`; commit() makes the batch durable
+// through the committer (exactly_once: one Kafka transaction with the consumed offsets;
+// committer.ts) and reports it; abandon()/discard() drop it. After a fencing it registers a new
+// producer, and gives up when fencings repeat. It does not decide WHEN to commit (the stream
+// thread does), never reads records or moves partitions, and never retries on its own.
+import { CoreError } from '../errors.ts';
+import type { KalibraError } from '../errors.ts';
+import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.ts';
+import type { Committer } from './committer.ts';
+import { closeClient, describe } from './kafka-errors.ts';
+import type { ResolvedRuntimeOptions } from './options.ts';
+import type { RuntimeConsumer } from './runtime-consumer.ts';
+import { createRuntimeProducer } from './runtime-producer.ts';
+import type { RuntimeProducer } from './runtime-producer.ts';
+import { TransactionBatch } from './transaction-batch.ts';
+
+/** Producer fencings tolerated per minute before concluding that another process uses this instanceId. */
+const MAX_FENCINGS_PER_MINUTE = 3;
+
+export class RecordCollector {
+  readonly #options: ResolvedRuntimeOptions;
+  readonly #committer: Committer;
+  #producer: RuntimeProducer | undefined;
+  #batch = new TransactionBatch();
+  #fencings: number[] = [];
+  /** `${topic}:${partition}` → the next offset this instance committed there (for consumer lag). */
+  readonly committedNext = new Map<string, bigint>();
+
+  constructor(options: ResolvedRuntimeOptions) {
+    this.#options = options;
+    this.#committer = options.processingGuarantee === 'exactly_once' ? exactlyOnceCommitter : atLeastOnceCommitter;
+  }
+
+  /** The open transaction: what the task has emitted and consumed since the last commit. */
+  get batch(): TransactionBatch {
+    return this.#batch;
+  }
+
+  /**
+   * Creates the producer. Under exactly_once this registers the transactional id, which aborts
+   * a crashed predecessor's transaction: do it before reading committed offsets.
+   */
+  async start(): Promise<void> {
+    this.#producer = await this.#createProducer();
+  }
+
+  /** Commits the open batch (outputs + the consumed offsets, fenced by `consumer`'s generation) and starts a new one. */
+  async commit(consumer: RuntimeConsumer): Promise<void> {
+    const batch = this.#batch;
+    const started = performance.now();
+    this.#options.logger.debug('committing', { records: batch.records, outputs: batch.outputs.length });
+    await this.#committer.commit(this.#producer!, consumer, batch);
+    const latency = performance.now() - started;
+    this.#options.logger.debug('committed', { records: batch.records, latencyMs: Math.round(latency) });
+    this.#batch = new TransactionBatch();
+    const m = this.#options.metrics;
+    m.transactionCommitted(latency, batch.records);
+    for (const [key, count] of batch.countsByPartition) {
+      const last = batch.lastByPartition.get(key)!;
+      m.recordsIn(last.topic, last.partition, count);
+      this.committedNext.set(key, last.offset + 1n);
+    }
+    for (const [topic, count] of batch.outputsByTopic()) m.recordsOut(topic, count);
+    for (const [code, count] of batch.deadLettered) m.deadLettered(code, count);
+  }
+
+  /** Drops the open batch, counting it as aborted for `reason`; under exactly_once nothing of it reached Kafka. */
+  async abandon(reason: string): Promise<void> {
+    if (!this.#batch.empty) this.#options.metrics.transactionAborted(reason);
+    this.discard();
+    await Promise.resolve();
+  }
+
+  /** Drops the open batch without counting it (the caller already reported why). */
+  discard(): void {
+    this.#batch = new TransactionBatch();
+  }
+
+  /**
+   * After PRODUCER_FENCED: closes the fenced producer and registers a new one. Returns the
+   * failure to stop with when fencings repeat (another process with this instanceId) or the
+   * new producer cannot be registered; undefined when processing may go on.
+   */
+  async replaceFencedProducer(error: unknown): Promise<KalibraError | undefined> {
+    const now = Date.now();
+    this.#fencings = [...this.#fencings.filter((at) => now - at < 60_000), now];
+    if (this.#fencings.length > MAX_FENCINGS_PER_MINUTE) {
+      return new CoreError('FENCED', `the producer was fenced ${this.#fencings.length} times in a minute: is another process running with instanceId '${this.#options.instanceId}'?`, { cause: error });
+    }
+    await closeClient(this.#producer, true);
+    try {
+      this.#producer = await this.#createProducer();
+    } catch (createError) {
+      return new CoreError('FENCED', `could not recreate the producer after fencing: ${describe(createError)}`, { cause: createError });
+    }
+    return undefined;
+  }
+
+  async close(force: boolean): Promise<void> {
+    await closeClient(this.#producer, force);
+  }
+
+  async #createProducer(): Promise<RuntimeProducer> {
+    const producer = createRuntimeProducer(this.#options);
+    try {
+      await this.#committer.prepare(producer);
+    } catch (error) {
+      await closeClient(producer, true);
+      throw error;
+    }
+    return producer;
+  }
+}
