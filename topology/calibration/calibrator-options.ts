@@ -6,6 +6,7 @@ import { processOptions } from '../core/ops/config/process-options.ts';
 import { kafkaOptions } from '../core/ops/kafka/kafka-options.ts';
 import { ProcessingGuarantees } from '../core/runtime/options.ts';
 import { OutputFormats } from './calibration-topology.ts';
+import { profileFileOptions } from './profile-loader.ts';
 import { topicOptions } from './topic-options.ts';
 
 const group = 'Calibrator';
@@ -23,6 +24,7 @@ export const calibratorCommandOptions = defineOptions({
     env: 'KALIBRA_PROFILES_DIR', type: 'string', default: './calibration-profiles', placeholder: 'dir', group,
     description: 'Directory of <sensor>.yaml profiles (a ConfigMap mount works); hot-reloaded, invalid edits are rejected and the previous profiles stay in force.',
   },
+  ...profileFileOptions,
   gate: {
     env: 'KALIBRA_GATE', flag: 'gate', type: 'bool', default: true, group,
     description: 'Calibrate a raw reading only after the raw sink has saved it to Postgres (reads kalibra_sink_offsets, woken by NOTIFY). --no-gate turns it off.',

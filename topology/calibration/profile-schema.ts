@@ -5,6 +5,13 @@
 // valid_from, file name = sensor, units per method) live in profile-rules.ts.
 import { z } from 'zod';
 
+/**
+ * Most items in any list of a profile (table points, versions, coefficients). A calibration
+ * certificate has tens of points; the cap keeps one file quick to check and keeps a broken
+ * list of a hundred thousand items from overflowing the validator's stack.
+ */
+export const MAX_ARRAY_ITEMS = 10_000;
+
 const finite = z.number().meta({ description: 'a finite number' });
 
 const bounds = z.strictObject({
@@ -37,13 +44,13 @@ const linear = z.strictObject({
 const polynomial = z.strictObject({
   ...common,
   method: z.literal('polynomial').meta({ description: 'value = c0 + c1*raw + c2*raw^2 + ...' }),
-  coefficients: z.array(finite).min(1).meta({ description: '[c0, c1, ..., cn]' }),
+  coefficients: z.array(finite).min(1).max(MAX_ARRAY_ITEMS).meta({ description: '[c0, c1, ..., cn]' }),
 });
 
 const table = z.strictObject({
   ...common,
   method: z.literal('table').meta({ description: 'piecewise-linear through [raw, true] points, raw strictly increasing' }),
-  points: z.array(z.tuple([finite, finite])).min(2),
+  points: z.array(z.tuple([finite, finite])).min(2).max(MAX_ARRAY_ITEMS),
   extrapolate: z.boolean().optional().meta({ description: 'extend the end segments outside the table (default false: out_of_range)' }),
 });
 
@@ -74,7 +81,7 @@ export const profileSchema = z.strictObject({
   unit: z.string().min(1).meta({ description: 'unit of the calibrated value' }),
   input_range: bounds.optional().meta({ description: 'raw values outside this range are out_of_range' }),
   limits: bounds.optional().meta({ description: 'plausibility of the calibrated value; outside is out_of_range' }),
-  versions: z.array(versionSchema).min(1).meta({ description: 'each applies from its valid_from until the next one' }),
+  versions: z.array(versionSchema).min(1).max(MAX_ARRAY_ITEMS).meta({ description: 'each applies from its valid_from until the next one' }),
 }).meta({
   title: 'Kalibra calibration profile',
   description: 'One sensor\'s calibration history. See calibration-profiles/README.md.',
