@@ -25,6 +25,13 @@ export const VALID_FROM_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1
 /** Sensor ids double as file names and as the first part of the Kafka key `<sensor_id>|<ts>`. */
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * A unit, of a profile or of a reading: a short printable identifier (celsius, ohm, hpa,
+ * percent, ppm, %RH, m/s, µS/cm...). It lands in logs, Postgres and dashboards.
+ */
+export const UNIT_PATTERN = /^[A-Za-z0-9_%°µ./-]{1,32}$/;
+const UNIT_RULE = 'must be 1-32 characters of A-Z a-z 0-9 _ % ° µ . / -';
+
 const common = {
   valid_from: z.string().regex(VALID_FROM_PATTERN, 'must be an ISO-8601 date (2025-06-01) or date-time with a zone (2025-06-01T00:00:00Z)')
     .meta({ description: 'this version applies to readings with ts at or after this instant, until the next version' }),
@@ -77,8 +84,8 @@ export const profileSchema = z.strictObject({
   sensor: z.string().regex(SENSOR_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit')
     .meta({ description: 'the sensor id; must equal the file name without .yaml' }),
   description: z.string().optional(),
-  input_unit: z.string().min(1).meta({ description: 'unit of the raw value (ohm for steinhart-hart and callendar-van-dusen)' }),
-  unit: z.string().min(1).meta({ description: 'unit of the calibrated value' }),
+  input_unit: z.string().regex(UNIT_PATTERN, UNIT_RULE).meta({ description: 'unit of the raw value (ohm for steinhart-hart and callendar-van-dusen)' }),
+  unit: z.string().regex(UNIT_PATTERN, UNIT_RULE).meta({ description: 'unit of the calibrated value' }),
   input_range: bounds.optional().meta({ description: 'raw values outside this range are out_of_range' }),
   limits: bounds.optional().meta({ description: 'plausibility of the calibrated value; outside is out_of_range' }),
   versions: z.array(versionSchema).min(1).max(MAX_ARRAY_ITEMS).meta({ description: 'each applies from its valid_from until the next one' }),

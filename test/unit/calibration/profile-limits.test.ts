@@ -95,7 +95,7 @@ describe('profile file size limit (issue 16)', () => {
         expect.objectContaining({ file: join(dir, 'bad.yaml') }),
       ]) as unknown,
     });
-    const error = await loadProfiles(dir, { maxFileBytes: size }).catch((e: unknown) => e as CalibrationError);
+    const error = await loadProfiles(dir, { maxFileBytes: size }).then(() => { throw new Error('expected PROFILE_INVALID'); }, (e: unknown) => e as CalibrationError);
     expect(error.issues.map((issue) => issue.file)).not.toContain(join(dir, 'big.yaml'));
     expect(error.issues.map((issue) => issue.file)).toContain(join(dir, 'bad.yaml'));
   });
