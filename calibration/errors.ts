@@ -10,6 +10,7 @@ export const ReadingErrorCodes = [
   'INVALID_ENCODING',   // the bytes are not valid UTF-8
   'NOT_JSON',           // not parseable as JSON
   'NOT_AN_OBJECT',      // JSON, but not an object (array, number, string, null)
+  'DUPLICATE_KEY',      // a key appears twice in one JSON object ({"value":"x","value":1}): which is meant is unknowable
   'MISSING_SENSOR_ID',  // no sensor_id, or an empty one
   'INVALID_SENSOR_ID',  // sensor_id is not a string of [A-Za-z0-9._-], max 128
   'MISSING_TS',         // no ts
@@ -19,7 +20,7 @@ export const ReadingErrorCodes = [
   'MISSING_VALUE',      // no value, or null
   'VALUE_NOT_NUMBER',   // value is a string, boolean, object...
   'INVALID_VALUE',      // value is NaN or Infinity (a "NaN" string, or an exponent too big for a double)
-  'INVALID_UNIT',       // unit present but not a non-empty string of at most 32 characters
+  'INVALID_UNIT',       // unit present but not 1-32 characters of A-Z a-z 0-9 _ % ° µ . / - (no spaces, control characters or lone surrogates)
   'MISSING_KEY',        // the record has no key (the compacted topics need one)
   'INVALID_KEY',        // the key is not `<sensor_id>|<epoch ms>`
   'KEY_MISMATCH',       // the key names another sensor or another ts than the value

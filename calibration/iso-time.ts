@@ -13,7 +13,7 @@ export function parseIsoInstant(text: string, options: { dateOnly?: boolean } = 
   const date = DATE_ONLY.exec(text);
   if (date !== null) {
     if (options.dateOnly !== true || !realDate(+date[1]!, +date[2]!, +date[3]!)) return undefined;
-    return Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!);
+    return utcMidnight(+date[1]!, +date[2]!, +date[3]!);
   }
   const m = DATE_TIME.exec(text);
   if (m === null) return undefined;
@@ -26,5 +26,13 @@ export function parseIsoInstant(text: string, options: { dateOnly?: boolean } = 
 
 function realDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= new Date(utcMidnight(year, month + 1, 0)).getUTCDate();
+}
+
+/**
+ * Epoch ms of midnight UTC on year-month-day (month 1-12; day 0 is the month before's last).
+ * Not Date.UTC, which reads years 0-99 as 1900-1999: 0050-01-01 must be year 50, not 1950.
+ */
+function utcMidnight(year: number, month: number, day: number): number {
+  return new Date(0).setUTCFullYear(year, month - 1, day);
 }

@@ -8,7 +8,7 @@ import type { ProfileIssue } from './errors.ts';
 import type { Bounds, MethodParams, Profile, ProfileVersion } from './profile.ts';
 import { checkRules, parseValidFrom } from './profile-rules.ts';
 import type { RuleIssue } from './profile-rules.ts';
-import { profileSchema } from './profile-schema.ts';
+import { MAX_ARRAY_ITEMS, profileSchema } from './profile-schema.ts';
 import type { ProfileDocument, VersionDocument } from './profile-schema.ts';
 import { versionIdentity } from './version-identity.ts';
 import { locate, pathText } from './yaml-locate.ts';
@@ -20,8 +20,46 @@ export type ParseResult =
 /** Aliases can expand exponentially ("billion laughs"); a profile has no use for many. */
 const MAX_ALIAS_COUNT = 100;
 
-/** `file` is used for messages and to derive the expected sensor id (`<sensor>.yaml`). */
+/**
+ * Problems reported per file, at most: a broken 100k-line file is fixed from its first few
+ * problems, and a hundred thousand lines of them help nobody.
+ */
+export const MAX_ISSUES_PER_FILE = 50;
+
+/**
+ * `file` is used for messages and to derive the expected sensor id (`<sensor>.yaml`).
+ * Never throws: a file the YAML parser or the schema cannot take at all (a stack overflow
+ * on deep nesting, say) is one issue at 1:1 naming the file.
+ */
 export function parseProfile(file: string, source: string): ParseResult {
+  let result: ParseResult;
+  try {
+    result = parseUnguarded(file, source);
+  } catch (error) {
+    const reason = error instanceof RangeError ? 'it is nested too deeply or has too many entries' : 'its checker failed';
+    return { ok: false, issues: [{ file, line: 1, col: 1, message: `cannot check this file: ${reason} (${error instanceof Error ? firstLine(error.message) : String(error)})` }] };
+  }
+  if (result.ok || result.issues.length <= MAX_ISSUES_PER_FILE) return result;
+  const shown = result.issues.slice(0, MAX_ISSUES_PER_FILE);
+  const last = shown[shown.length - 1]!;
+  shown.push({ file, line: last.line, col: last.col, message: `... and ${result.issues.length - MAX_ISSUES_PER_FILE} more problems in this file` });
+  return { ok: false, issues: shown };
+}
+
+/**
+ * Flow collections (`[`, `{`) nested deeper than this are refused before the YAML parser sees
+ * them: a megabyte of `[` costs it seconds and a gigabyte of memory. A profile nests 4 deep.
+ */
+const MAX_FLOW_DEPTH = 100;
+
+function parseUnguarded(file: string, source: string): ParseResult {
+  const deep = flowTooDeep(source);
+  if (deep !== undefined) {
+    const before = source.slice(0, deep);
+    const line = before.split('\n').length;
+    const col = deep - before.lastIndexOf('\n');
+    return { ok: false, issues: [{ file, line, col, message: `YAML: [ and { nested more than ${MAX_FLOW_DEPTH} deep` }] };
+  }
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number): { line: number; col: number } => {
@@ -39,6 +77,12 @@ export function parseProfile(file: string, source: string): ParseResult {
   }
   if (value === null || value === undefined) {
     return { ok: false, issues: [{ file, line: 1, col: 1, message: 'the file is empty: expected a profile with sensor, input_unit, unit and versions' }] };
+  }
+  // Before the schema: zod overflows its stack on an array with a hundred thousand bad items.
+  const long = longArray(value);
+  if (long !== undefined) {
+    const where = locate(doc, counter, long.path);
+    return { ok: false, issues: [{ file, line: where.line, col: where.col, message: `${pathText(long.path) || '(document)'}: ${long.length} items, more than the ${MAX_ARRAY_ITEMS} a profile may have` }] };
   }
   const parsed = profileSchema.safeParse(value);
   if (!parsed.success) {
@@ -79,6 +123,36 @@ function schemaIssue(file: string, doc: Document, counter: LineCounter, issue: S
     return { file, line: where.line, col: where.col, message: `${name}: missing required key "${String(last)}"` };
   }
   return { file, line: where.line, col: where.col, message: `${name}: ${issue.message.replace(/^Invalid input: /, '')}` };
+}
+
+/** The offset of the first `[` or `{` more than MAX_FLOW_DEPTH unclosed ones deep (counting every bracket, even in text: none is ever that deep). */
+function flowTooDeep(source: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > MAX_FLOW_DEPTH) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
+/** The first array (depth first, without recursion) longer than MAX_ARRAY_ITEMS. */
+function longArray(value: unknown): { path: PropertyKey[]; length: number } | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value: node, path } = next;
+    if (Array.isArray(node)) {
+      if (node.length > MAX_ARRAY_ITEMS) return { path, length: node.length };
+      node.forEach((item: unknown, i) => { if (item !== null && typeof item === 'object') stack.push({ value: item, path: [...path, i] }); });
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) if (item !== null && typeof item === 'object') stack.push({ value: item, path: [...path, key] });
+    }
+  }
+  return undefined;
 }
 
 function ruleIssue(file: string, doc: Document, counter: LineCounter, issue: RuleIssue): ProfileIssue {

@@ -5,6 +5,13 @@
 // valid_from, file name = sensor, units per method) live in profile-rules.ts.
 import { z } from 'zod';
 
+/**
+ * Most items in any list of a profile (table points, versions, coefficients). A calibration
+ * certificate has tens of points; the cap keeps one file quick to check and keeps a broken
+ * list of a hundred thousand items from overflowing the validator's stack.
+ */
+export const MAX_ARRAY_ITEMS = 10_000;
+
 const finite = z.number().meta({ description: 'a finite number' });
 
 const bounds = z.strictObject({
@@ -17,6 +24,13 @@ export const VALID_FROM_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1
 
 /** Sensor ids double as file names and as the first part of the Kafka key `<sensor_id>|<ts>`. */
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * A unit, of a profile or of a reading: a short printable identifier (celsius, ohm, hpa,
+ * percent, ppm, %RH, m/s, µS/cm...). It lands in logs, Postgres and dashboards.
+ */
+export const UNIT_PATTERN = /^[A-Za-z0-9_%°µ./-]{1,32}$/;
+const UNIT_RULE = 'must be 1-32 characters of A-Z a-z 0-9 _ % ° µ . / -';
 
 const common = {
   valid_from: z.string().regex(VALID_FROM_PATTERN, 'must be an ISO-8601 date (2025-06-01) or date-time with a zone (2025-06-01T00:00:00Z)')
@@ -37,13 +51,13 @@ const linear = z.strictObject({
 const polynomial = z.strictObject({
   ...common,
   method: z.literal('polynomial').meta({ description: 'value = c0 + c1*raw + c2*raw^2 + ...' }),
-  coefficients: z.array(finite).min(1).meta({ description: '[c0, c1, ..., cn]' }),
+  coefficients: z.array(finite).min(1).max(MAX_ARRAY_ITEMS).meta({ description: '[c0, c1, ..., cn]' }),
 });
 
 const table = z.strictObject({
   ...common,
   method: z.literal('table').meta({ description: 'piecewise-linear through [raw, true] points, raw strictly increasing' }),
-  points: z.array(z.tuple([finite, finite])).min(2),
+  points: z.array(z.tuple([finite, finite])).min(2).max(MAX_ARRAY_ITEMS),
   extrapolate: z.boolean().optional().meta({ description: 'extend the end segments outside the table (default false: out_of_range)' }),
 });
 
@@ -70,11 +84,11 @@ export const profileSchema = z.strictObject({
   sensor: z.string().regex(SENSOR_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit')
     .meta({ description: 'the sensor id; must equal the file name without .yaml' }),
   description: z.string().optional(),
-  input_unit: z.string().min(1).meta({ description: 'unit of the raw value (ohm for steinhart-hart and callendar-van-dusen)' }),
-  unit: z.string().min(1).meta({ description: 'unit of the calibrated value' }),
+  input_unit: z.string().regex(UNIT_PATTERN, UNIT_RULE).meta({ description: 'unit of the raw value (ohm for steinhart-hart and callendar-van-dusen)' }),
+  unit: z.string().regex(UNIT_PATTERN, UNIT_RULE).meta({ description: 'unit of the calibrated value' }),
   input_range: bounds.optional().meta({ description: 'raw values outside this range are out_of_range' }),
   limits: bounds.optional().meta({ description: 'plausibility of the calibrated value; outside is out_of_range' }),
-  versions: z.array(versionSchema).min(1).meta({ description: 'each applies from its valid_from until the next one' }),
+  versions: z.array(versionSchema).min(1).max(MAX_ARRAY_ITEMS).meta({ description: 'each applies from its valid_from until the next one' }),
 }).meta({
   title: 'Kalibra calibration profile',
   description: 'One sensor\'s calibration history. See calibration-profiles/README.md.',

@@ -5,7 +5,7 @@
 import { CalibrationError } from './errors.ts';
 import { parseIsoInstant } from './iso-time.ts';
 import type { ReadingErrorCode } from './errors.ts';
-import { SENSOR_ID_PATTERN } from './profile-schema.ts';
+import { SENSOR_ID_PATTERN, UNIT_PATTERN } from './profile-schema.ts';
 import { parseReadingKey, readingKey } from '../contract/reading-key.ts';
 
 export interface RawReading {
@@ -36,7 +36,6 @@ export interface ReadingParseOptions {
 export const MAX_READING_BYTES = 64 * 1024;
 export const EARLIEST_TS = Date.UTC(2000, 0, 1);
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
-const MAX_UNIT_LENGTH = 32;
 const KNOWN_FIELDS = new Set(['sensor_id', 'ts', 'value', 'unit']);
 const NON_FINITE_SPELLINGS = new Set(['nan', '+nan', '-nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf']);
 
@@ -58,6 +57,10 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return fail('NOT_AN_OBJECT', `reading must be a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
+  }
+  const duplicate = duplicateKey(text);
+  if (duplicate !== undefined) {
+    return fail('DUPLICATE_KEY', `reading has the key ${describe(duplicate)} twice in one object; which one is meant is unknowable`);
   }
   const object = json as Record<string, unknown>;
 
@@ -83,8 +86,8 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
   if (!Number.isFinite(value)) return fail('INVALID_VALUE', 'value must be a finite number (the exponent is too large for a double)');
 
   const unit = object.unit;
-  if (unit !== undefined && unit !== null && (typeof unit !== 'string' || unit.length === 0 || unit.length > MAX_UNIT_LENGTH)) {
-    return fail('INVALID_UNIT', `unit must be a non-empty string of at most ${MAX_UNIT_LENGTH} characters, got ${describe(unit)}`);
+  if (unit !== undefined && unit !== null && (typeof unit !== 'string' || !UNIT_PATTERN.test(unit))) {
+    return fail('INVALID_UNIT', `unit must be 1-32 characters of A-Z a-z 0-9 _ % ° µ . / -, got ${describe(unit)}`);
   }
 
   if (options.key !== undefined) {
@@ -95,6 +98,48 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
   // fromEntries defines properties, so a "__proto__" field is kept as data, never as a prototype.
   const extra = Object.fromEntries(Object.entries(object).filter(([name]) => !KNOWN_FIELDS.has(name)));
   return { ok: true, reading: { sensorId, ts, value, unit: typeof unit === 'string' ? unit : null, extra } };
+}
+
+/**
+ * The first key that appears twice in one object of `text`, which JSON.parse has accepted
+ * (it keeps the last silently). A scan over the text, not a second parse: it tracks only the
+ * keys of the objects it is inside, and decodes a key only when it has an escape.
+ */
+export function duplicateKey(text: string): string | undefined {
+  // One entry per open object (its keys so far) or array (null).
+  const open: (Set<string> | null)[] = [];
+  let keyNext = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // "
+      const start = i;
+      let escaped = false;
+      for (i += 1; i < text.length && text.charCodeAt(i) !== 0x22; i += 1) {
+        if (text.charCodeAt(i) === 0x5c) { // \ skips the escaped character
+          escaped = true;
+          i += 1;
+        }
+      }
+      const keys = open[open.length - 1];
+      if (keyNext && keys) {
+        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        if (keys.has(key)) return key;
+        keys.add(key);
+        keyNext = false;
+      }
+    } else if (c === 0x7b) { // {
+      open.push(new Set());
+      keyNext = true;
+    } else if (c === 0x5b) { // [
+      open.push(null);
+      keyNext = false;
+    } else if (c === 0x7d || c === 0x5d) { // } ]
+      open.pop();
+    } else if (c === 0x2c) { // ,
+      keyNext = open[open.length - 1] !== null && open.length > 0;
+    }
+  }
+  return undefined;
 }
 
 function parseTs(ts: unknown): number | undefined {

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metricCatalog, renderMetricsDoc } from './monitoring/metric-catalog.ts';
 
-export const METRICS_DOC = join(import.meta.dirname, '..', 'docs', 'metrics.md');
+export const METRICS_DOC = join(import.meta.dirname, '..', 'docs/metrics.md');
 
 const mode = process.argv[2];
 const doc = renderMetricsDoc(metricCatalog());

@@ -4,6 +4,7 @@ import { databaseOptions, defineOptions, kafkaOptions, processOptions } from '..
 import { ProcessingGuarantees } from '../../topology/index.ts';
 import { OutputFormats } from '../../calibration/calibration-topology.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
+import { profileFileOptions } from '../profile-files/profile-loader.ts';
 
 const group = 'Calibrator';
 
@@ -20,6 +21,7 @@ export const calibratorCommandOptions = defineOptions({
     env: 'KALIBRA_PROFILES_DIR', type: 'string', default: './calibration-profiles', placeholder: 'dir', group,
     description: 'Directory of <sensor>.yaml profiles (a ConfigMap mount works); hot-reloaded, invalid edits are rejected and the previous profiles stay in force.',
   },
+  ...profileFileOptions,
   gate: {
     env: 'KALIBRA_GATE', flag: 'gate', type: 'bool', default: true, group,
     description: 'Calibrate a raw reading only after the raw sink has saved it to Postgres (reads kalibra_sink_offsets, woken by NOTIFY). --no-gate turns it off.',

@@ -44,6 +44,7 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
   const reporter = profileReloadReporter(logger, ops.metrics);
   const watcher = await watchProfiles({
     dir: config.profilesDir,
+    maxFileBytes: config.profileMaxBytes,
     onReload: (reload) => reporter.onReload(reload),
     onRejected: (error) => reporter.onRejected(error),
   });

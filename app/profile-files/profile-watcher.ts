@@ -9,7 +9,7 @@ import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CalibrationError } from '../../calibration/errors.ts';
 import type { ProfileSet } from '../../calibration/profile.ts';
-import { buildProfileSet, loadProfiles, readProfileFiles } from './profile-loader.ts';
+import { buildProfileSetYielding, loadProfiles, readProfileFiles } from './profile-loader.ts';
 
 export interface ProfileReload {
   set: ProfileSet;
@@ -26,6 +26,8 @@ export interface ProfileWatcherOptions {
   pollIntervalMs?: number;
   /** Quiet time after a change event before reading, so a multi-file update is read once. Default 100 ms. */
   debounceMs?: number;
+  /** Larger profile files are rejected without being read. Default DEFAULT_PROFILE_MAX_BYTES (1 MiB). */
+  maxFileBytes?: number;
 }
 
 export interface ProfileWatcherStats {
@@ -50,10 +52,11 @@ export interface ProfileWatcher {
 export async function watchProfiles(options: ProfileWatcherOptions): Promise<ProfileWatcher> {
   const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 1000);
   const debounceMs = nonNegativeInteger('debounceMs', options.debounceMs ?? 100);
+  if (options.maxFileBytes !== undefined) positiveInteger('maxFileBytes', options.maxFileBytes, 'bytes');
   if (typeof options.dir !== 'string' || options.dir === '') {
     throw new CalibrationError('OPTION_INVALID', 'watchProfiles: option dir must be a non-empty path');
   }
-  const first = await loadProfiles(options.dir);
+  const first = await loadProfiles(options.dir, { maxFileBytes: options.maxFileBytes });
   const watcher = new DirectoryWatcher(options, first.set, first.fingerprint, debounceMs);
   watcher.start(pollIntervalMs);
   return watcher;
@@ -148,12 +151,13 @@ class DirectoryWatcher implements ProfileWatcher {
     if (read.fingerprint === this.lastRejected) return;
     let set: ProfileSet;
     try {
-      set = buildProfileSet(read.files);
+      set = await buildProfileSetYielding(read.files);
     } catch (error) {
       this.reject(error instanceof CalibrationError ? error
         : new CalibrationError('PROFILE_INVALID', 'profile validation failed unexpectedly', { cause: error }), read.fingerprint);
       return;
     }
+    if (this.closed) return;
     this.set = set;
     this.fingerprint = read.fingerprint;
     this.lastRejected = undefined;
@@ -165,7 +169,7 @@ class DirectoryWatcher implements ProfileWatcher {
   private async readConsistent(): Promise<Awaited<ReturnType<typeof readProfileFiles>>> {
     for (let attempt = 0; ; attempt += 1) {
       const before = await dataTarget(this.options.dir);
-      const read = await readProfileFiles(this.options.dir);
+      const read = await readProfileFiles(this.options.dir, { maxFileBytes: this.options.maxFileBytes });
       const after = await dataTarget(this.options.dir);
       if (before === after || attempt >= 5) return read;
     }
@@ -196,8 +200,8 @@ async function dataTarget(dir: string): Promise<string | undefined> {
   }
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new CalibrationError('OPTION_INVALID', `watchProfiles: option ${name} must be a positive integer (ms), got ${String(value)}`);
+function positiveInteger(name: string, value: number, unit = 'ms'): number {
+  if (!Number.isInteger(value) || value <= 0) throw new CalibrationError('OPTION_INVALID', `watchProfiles: option ${name} must be a positive integer (${unit}), got ${String(value)}`);
   return value;
 }
 

@@ -2,11 +2,13 @@
 // (for CI), show which version of a sensor's profile is in force at a time, and print
 // the JSON Schema for editors. Output goes through the passed-in writers; it never
 // exits the process itself and never throws for bad input (it returns an exit code).
+import { flagName, parseValue } from '../../topology/core/ops/index.ts';
 import { CalibrationError, formatIssue } from '../../calibration/errors.ts';
 import { parseIsoInstant } from '../../calibration/iso-time.ts';
 import { versionAt } from '../../calibration/profile.ts';
 import type { ProfileVersion } from '../../calibration/profile.ts';
-import { loadProfiles } from '../profile-files/profile-loader.ts';
+import { loadProfiles, profileFileOptions } from '../profile-files/profile-loader.ts';
+import type { ProfileFilesOptions } from '../profile-files/profile-loader.ts';
 import { profileJsonSchema } from '../../calibration/profile-schema.ts';
 import { validFromLabel } from '../../calibration/version-identity.ts';
 
@@ -25,6 +27,9 @@ export const PROFILES_USAGE = `Usage:
                                               the version in force at ts (default now) and its identity
   bin/profiles schema                         print the JSON Schema of a profile file
 
+  --kalibra-profile-max-bytes <bytes>         (check and show) largest profile file accepted,
+                                              default KALIBRA_PROFILE_MAX_BYTES, else 1048576 (1 MiB)
+
   dir defaults to KALIBRA_PROFILES_DIR, else ./calibration-profiles.
   ts is ISO-8601 (2026-01-01T00:00:00Z) or epoch milliseconds.
 
@@ -41,11 +46,17 @@ export async function runProfilesCommand(args: readonly string[], io: ProfilesCo
   }
   const defaultDir = io.env.KALIBRA_PROFILES_DIR ?? './calibration-profiles';
   switch (command) {
-    case 'check':
-      if (rest.length > 1 || rest.some((a) => a.startsWith('-'))) return usageError(io, `check takes one directory, got: ${rest.join(' ')}`);
-      return check(rest[0] ?? defaultDir, io);
-    case 'show':
-      return show(rest, defaultDir, io);
+    case 'check': {
+      const files = fileOptions(rest, io.env);
+      if (!files.ok) return usageError(io, files.message);
+      if (files.rest.length > 1 || files.rest.some((a) => a.startsWith('-'))) return usageError(io, `check takes one directory, got: ${files.rest.join(' ')}`);
+      return check(files.rest[0] ?? defaultDir, files.options, io);
+    }
+    case 'show': {
+      const files = fileOptions(rest, io.env);
+      if (!files.ok) return usageError(io, files.message);
+      return show(files.rest, defaultDir, files.options, io);
+    }
     case 'schema':
       if (rest.length > 0) return usageError(io, 'schema takes no arguments');
       io.stdout(`${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
@@ -55,9 +66,34 @@ export async function runProfilesCommand(args: readonly string[], io: ProfilesCo
   }
 }
 
-async function check(dir: string, io: ProfilesCommandIO): Promise<number> {
+/** Takes the profile file options (declared in profile-loader.ts, shared with bin/calibrator) out of `args`: flag, else env, else default. */
+function fileOptions(args: readonly string[], env: ProfilesCommandIO['env']):
+  { ok: true; options: ProfileFilesOptions; rest: string[] } | { ok: false; message: string } {
+  const declaration = profileFileOptions.profileMaxBytes;
+  const flag = `--${flagName('profileMaxBytes', declaration)}`;
+  const rest: string[] = [];
+  let raw = env[declaration.env] === '' ? undefined : env[declaration.env];
+  let label: string = declaration.env;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === flag || arg.startsWith(`${flag}=`)) {
+      raw = arg === flag ? args[i + 1] : arg.slice(flag.length + 1);
+      if (arg === flag) i += 1;
+      if (raw === undefined) return { ok: false, message: `${flag} needs a value` };
+      label = flag;
+    } else {
+      rest.push(arg);
+    }
+  }
+  if (raw === undefined) return { ok: true, options: { maxFileBytes: declaration.default }, rest };
+  const parsed = parseValue(raw, declaration);
+  if (!parsed.ok) return { ok: false, message: `${label}: ${parsed.message}` };
+  return { ok: true, options: { maxFileBytes: parsed.value as number }, rest };
+}
+
+async function check(dir: string, options: ProfileFilesOptions, io: ProfilesCommandIO): Promise<number> {
   try {
-    const { set } = await loadProfiles(dir);
+    const { set } = await loadProfiles(dir, options);
     const versions = [...set.profiles.values()].reduce((n, p) => n + p.versions.length, 0);
     io.stdout(`${dir}: ${set.profiles.size} profiles, ${versions} versions, all valid\n`);
     return 0;
@@ -66,7 +102,7 @@ async function check(dir: string, io: ProfilesCommandIO): Promise<number> {
   }
 }
 
-async function show(rest: readonly string[], defaultDir: string, io: ProfilesCommandIO): Promise<number> {
+async function show(rest: readonly string[], defaultDir: string, options: ProfileFilesOptions, io: ProfilesCommandIO): Promise<number> {
   let sensor: string | undefined;
   let at = io.now;
   let dir = defaultDir;
@@ -93,7 +129,7 @@ async function show(rest: readonly string[], defaultDir: string, io: ProfilesCom
   }
   if (sensor === undefined) return usageError(io, 'show needs a sensor id');
   try {
-    const { set } = await loadProfiles(dir);
+    const { set } = await loadProfiles(dir, options);
     const profile = set.profiles.get(sensor);
     if (profile === undefined) {
       io.stderr(`${sensor}: no profile in ${dir}; its readings are uncalibrated\n`);
@@ -142,7 +178,9 @@ function reportLoadError(error: unknown, io: ProfilesCommandIO): number {
     io.stderr(`${error.message}${cause}\n`);
     return 1;
   }
-  throw error;
+  // Not expected (the parser reports every bad input as an issue), but CI wants one line and exit 1, not a stack trace.
+  io.stderr(`profiles: the check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
 }
 
 function usageError(io: ProfilesCommandIO, message: string): number {

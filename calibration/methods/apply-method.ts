@@ -1,6 +1,7 @@
 // Applies one version's method to a raw value. Pure; never throws: a value the method
-// cannot map (outside a table, no real root, non-positive resistance) comes back as NaN
-// and the caller reports out_of_range.
+// cannot map (outside a table, no real root, non-positive resistance, a result that
+// overflows a double) comes back as NaN and the caller reports out_of_range. The result is
+// always a finite number or NaN, never ±Infinity.
 import type { MethodParams } from '../profile.ts';
 import { callendarVanDusenCelsius } from './callendar-van-dusen.ts';
 import { linear } from './linear.ts';
@@ -10,6 +11,12 @@ import { table } from './table.ts';
 
 /** `unit` is the profile's output unit; only steinhart-hart looks at it (kelvin or celsius). */
 export function applyMethod(params: MethodParams, raw: number, unit: string): number {
+  if (!Number.isFinite(raw)) return Number.NaN;
+  const value = compute(params, raw, unit);
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+function compute(params: MethodParams, raw: number, unit: string): number {
   switch (params.method) {
     case 'linear':
       return linear(raw, params.gain, params.offset);

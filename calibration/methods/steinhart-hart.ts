@@ -5,9 +5,10 @@
 export const KELVIN_AT_ZERO_CELSIUS = 273.15;
 
 export function steinhartHartKelvin(ohm: number, a: number, b: number, c: number): number {
-  if (!(ohm > 0)) return Number.NaN;
+  if (!(ohm > 0) || !Number.isFinite(ohm)) return Number.NaN;
   const ln = Math.log(ohm);
   const inverse = a + b * ln + c * ln * ln * ln;
   if (!(inverse > 0)) return Number.NaN;
-  return 1 / inverse;
+  const kelvin = 1 / inverse;
+  return Number.isFinite(kelvin) ? kelvin : Number.NaN;
 }

@@ -27,4 +27,15 @@ describe('parseIsoInstant', () => {
       expect(parseIsoInstant(text), text).toBeUndefined();
     }
   });
+
+  it('reads a date before year 100 as that year, not 19xx (Date.UTC\'s two-digit-year quirk; issue 16)', () => {
+    const year50 = new Date(0);
+    year50.setUTCFullYear(50, 0, 1);
+    expect(parseIsoInstant('0050-01-01', { dateOnly: true })).toBe(year50.getTime());
+    expect(new Date(parseIsoInstant('0050-01-01', { dateOnly: true })!).toISOString()).toBe('0050-01-01T00:00:00.000Z');
+    expect(new Date(parseIsoInstant('0000-02-29', { dateOnly: true })!).toISOString()).toBe('0000-02-29T00:00:00.000Z'); // year 0 is a leap year, 1900 is not
+    expect(parseIsoInstant('0099-12-31', { dateOnly: true })).toBe(parseIsoInstant('0099-12-31T00:00:00Z'));
+    expect(parseIsoInstant('0100-02-29', { dateOnly: true })).toBeUndefined();
+    expect(parseIsoInstant('0000-02-29T12:00:00Z')).toBe(Date.parse('0000-02-29T12:00:00Z'));
+  });
 });

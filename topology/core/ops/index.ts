@@ -9,7 +9,7 @@ export type { ConfigValues, OptionDeclaration, OptionDeclarations, OptionType, O
 export { isSecret, REDACTED, Secret } from './config/secret.ts';
 export { parseConfig } from './config/parse-config.ts';
 export type { ParseConfigOptions, ParsedConfig } from './config/parse-config.ts';
-export { parseDuration } from './config/parse-value.ts';
+export { parseDuration, parseValue } from './config/parse-value.ts';
 export { renderHelp } from './config/help.ts';
 export type { HelpOptions } from './config/help.ts';
 export { DEFAULT_GROUP, describeOption, groupedFacts } from './config/describe-option.ts';

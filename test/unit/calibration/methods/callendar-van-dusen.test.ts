@@ -61,4 +61,10 @@ describe('callendar-van-dusen', () => {
     expect(callendarVanDusenCelsius(Number.NaN, R0, A, B, C)).toBeNaN();
     expect(callendarVanDusenCelsius(10_000, R0, A, B, C)).toBeNaN();
   });
+
+  it('returns NaN for 0 Ω and below, where the quartic still has (unphysical) roots near -242 °C', () => {
+    expect(callendarVanDusenCelsius(0, R0, A, B, C)).toBeNaN();
+    expect(callendarVanDusenCelsius(-1, R0, A, B, C)).toBeNaN();
+    expect(callendarVanDusenCelsius(0, R0, A, B, 0)).toBeNaN();
+  });
 });
