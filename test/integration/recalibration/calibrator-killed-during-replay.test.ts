@@ -31,8 +31,7 @@ describe('a calibrator killed during an online replay', () => {
     const restarted = p.calibrator(history.calibratorInstance);
     await started(restarted, 'the restarted calibrator');
     expect(await replay.exited, replay.output()).toBe(0);
-    const rounds = await live.stop();
-    expect(rounds).toBeGreaterThan(0);
+    expect(await live.stop(), 'rounds of live readings').toBeGreaterThan(0);
 
     const after = await expectExactRecalibration(history, { fromMs, output: replay.output() });
     expect(after.counts).toMatchObject({ before: SENSORS * PER_SENSOR / 2, after: SENSORS * PER_SENSOR / 2 });

@@ -18,8 +18,7 @@ describe('recalibrating history online through the whole pipeline', () => {
     const replay = p.replay(['--from', new Date(fromMs).toISOString(), '--yes']);
     expect(await replay.exited, replay.output()).toBe(0);
     expect(replay.output()).toMatch(/requested: 1 running instance\(s\)/);
-    const rounds = await live.stop();
-    expect(rounds).toBeGreaterThan(0);
+    expect(await live.stop(), 'rounds of live readings').toBeGreaterThan(0);
 
     const after = await expectExactRecalibration(history, { fromMs, output: replay.output() });
     expect(after.counts).toMatchObject({ before: SENSORS * PER_SENSOR / 2, after: SENSORS * PER_SENSOR / 2 });

@@ -4,17 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/stack.ts';
 import {
-  SENSORS, allCommitted, committedHistory, replayFixture, replayVerdict, runReplay, running, spawnReplayApp, tsOf,
+  SENSORS, allCommitted, replayVerdict, runReplay, running, soloAppWithHistory, spawnReplayApp, tsOf,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay with the runtime stopped (offline)', () => {
   it('with the runtime stopped, moves the offsets; the runtime started later re-emits the window exactly once more', async () => {
-    const f = await replayFixture('replay-offline');
-    const first = spawnReplayApp(f, 'solo');
-    await running(first);
-    const base = await committedHistory(f, PER_SENSOR);
+    const { f, app: first, base } = await soloAppWithHistory('replay-offline', PER_SENSOR);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 

@@ -4,18 +4,14 @@
 // read_committed.
 import { describe, expect, it } from 'vitest';
 import {
-  SENSORS, allCommitted, committedHistory, latestState, produceLive, replayFixture, replayVerdict, runReplay, running,
-  spawnReplayApp, tsOf,
+  SENSORS, allCommitted, latestState, produceLive, replayVerdict, runReplay, soloAppWithHistory, tsOf,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay with the runtime running (online)', () => {
   it('re-emits every record at or after --from exactly once more, by the new profile, while live input keeps flowing', async () => {
-    const f = await replayFixture('replay-online');
-    const app = spawnReplayApp(f, 'solo');
-    await running(app);
-    const base = await committedHistory(f, PER_SENSOR);
+    const { f, app, base } = await soloAppWithHistory('replay-online', PER_SENSOR);
 
     f.setProfile('v2');
     const live = produceLive(f.input);

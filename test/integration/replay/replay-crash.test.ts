@@ -5,19 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/stack.ts';
 import {
-  SENSORS, allCommitted, committedHistory, replayFixture, replayVerdict, runReplay, running, spawnReplayApp, unfinishedPartitions,
+  SENSORS, allCommitted, replayVerdict, runReplay, running, soloAppWithHistory, spawnReplayApp, unfinishedPartitions,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay when the runtime crashes', () => {
   it('completes exactly although the runtime is SIGKILLed in the middle of the replay and restarted', async () => {
-    const f = await replayFixture('replay-crash');
     // Small transactions, so the replay spans many of them and the kill lands inside it.
     const env = { APP_COMMIT_MAX_RECORDS: '50' };
-    const first = spawnReplayApp(f, 'solo', env);
-    await running(first);
-    const base = await committedHistory(f, PER_SENSOR);
+    const { f, app: first, base } = await soloAppWithHistory('replay-crash', PER_SENSOR, env);
 
     f.setProfile('v2');
     const replay = runReplay(f, { from: new Date(base + (PER_SENSOR / 4) * 1000).toISOString() });

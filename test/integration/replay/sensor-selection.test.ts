@@ -2,16 +2,13 @@
 // the window; the rest of the window is skipped without output, its offsets still advance.
 // Verified per key with Kafka's Java console consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import { allCommitted, committedHistory, replayFixture, replayVerdict, runReplay, running, spawnReplayApp } from './fixtures/harness.ts';
+import { allCommitted, replayVerdict, runReplay, soloAppWithHistory } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay --sensor', () => {
   it('re-emits only that sensor\'s readings of the window; the others are skipped without output', async () => {
-    const f = await replayFixture('replay-sensor');
-    const app = spawnReplayApp(f, 'solo');
-    await running(app);
-    const base = await committedHistory(f, PER_SENSOR);
+    const { f, app, base } = await soloAppWithHistory('replay-sensor', PER_SENSOR);
 
     f.setProfile('v2');
     const replay = runReplay(f, { from: new Date(base + (PER_SENSOR / 2) * 1000).toISOString(), sensors: ['s1'] });
