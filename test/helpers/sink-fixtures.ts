@@ -9,7 +9,7 @@ import { spawnBin } from './pipeline-processes.ts';
 import type { PipelineProcess } from './pipeline-processes.ts';
 import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from './stack.ts';
 
-// The Connect test finds the repository through this module.
+// Tests that take the repository root from this module (the Connect and monitoring tests) keep it.
 export { repoRoot } from './pipeline-processes.ts';
 
 /** A fresh schema name for this test; dropped (with everything in it) when the test finishes. */
