@@ -6,12 +6,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
 import { onTestFinished } from 'vitest';
-import { repoRoot } from './sink-fixtures.ts';
 import { brokers, uniqueName, waitFor } from './stack.ts';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface PipelineProcess {
   readonly child: ChildProcess;

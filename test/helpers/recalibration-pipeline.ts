@@ -5,7 +5,7 @@
 // read_committed reader and the documented formulas (pipeline-expected.ts), never the code under test.
 import { Admin, FetchIsolationLevels, Producer, ProduceAcks } from '@platformatic/kafka';
 import type pg from 'pg';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { javaPartition } from '../../topology/core/partitioning.ts';
 import { expectedIdentity, expectedReading, profileYaml, writeAtomically } from './pipeline-expected.ts';
 import type { TestProfile } from './pipeline-expected.ts';
@@ -13,7 +13,7 @@ import { readCommitted, spawnBin, started, tempDir } from './pipeline-processes.
 import type { CollectedRecord, PipelineProcess, TopicReader } from './pipeline-processes.ts';
 import type { FetchIsolationLevelValue } from '@platformatic/kafka';
 import { sinkSchema, storedOffsets } from './sink-fixtures.ts';
-import { brokers, createTopics, uniqueName, waitFor } from './stack.ts';
+import { brokers, createTopics, pgClient, uniqueName, waitFor } from './stack.ts';
 
 export const PARTITIONS = 4;
 const OLD_VERSION = '2025-01-01T00:00:00.000Z';
@@ -319,29 +319,79 @@ export function topicProblems(p: Pipeline, calibrated: CollectedRecord[], rawRec
 }
 
 export interface EditedHistory {
+  p: Pipeline;
+  client: pg.Client;
   /** Reading time of the first history reading. */
   base: number;
   calibratedReader: TopicReader;
   calibrator: PipelineProcess;
+  /** The calibrator's instance id, to restart it as the same instance. */
+  calibratorInstance: string;
   /** Calibrated rows after the profile edit, before any replay. */
   snapshot: Map<string, CalibratedRow>;
 }
 
 /**
- * The start every recalibration test shares: history sent and calibrated (3 h ago, 1 s apart),
- * every profile edited and seen in force, everything in flight written, then a snapshot.
+ * The start every recalibration test shares: a pipeline of its own (recalibrationPipeline),
+ * history sent and calibrated (3 h ago, 1 s apart), every profile edited and seen in force,
+ * everything in flight written, then a snapshot.
  */
-export async function calibratedHistoryWithEditedProfiles(p: Pipeline, client: pg.ClientBase, options:
-{ sensors: number; perSensor: number; calibratorInstance: string; timeoutMs: number }): Promise<EditedHistory> {
+export async function calibratedHistoryWithEditedProfiles(name: string, options:
+{ sensors: number; perSensor: number; timeoutMs: number }): Promise<EditedHistory> {
+  const p = await recalibrationPipeline(name, options.sensors);
+  const client = await pgClient();
+  const calibratorInstance = uniqueName(name);
   const base = Date.now() - 3 * 3_600_000;
   await produceHistory(p, base, options.perSensor);
   const calibratedReader = await readCommitted(p.calibrated);
-  const { calibrator } = await startPipeline(p, options.calibratorInstance);
+  const { calibrator } = await startPipeline(p, calibratorInstance);
   const expected = options.sensors * options.perSensor;
   await waitFor(async () => await calibratedCount(client, p.schema).catch(() => 0) === expected,
     { timeoutMs: options.timeoutMs, intervalMs: 500, message: `${expected} calibrated rows` });
   p.editProfiles();
   await waitForEditedProfiles(p, calibratedReader.records);
   await settled(p, client);
-  return { base, calibratedReader, calibrator, snapshot: await calibratedRows(client, p.schema) };
+  return { p, client, base, calibratedReader, calibrator, calibratorInstance, snapshot: await calibratedRows(client, p.schema) };
+}
+
+export interface ReplayRun {
+  /** The --from of the replay, as reading time in ms. */
+  fromMs: number;
+  /** What bin/replay printed (its plan gives each partition's end of the window). */
+  output: string;
+  /** The --sensor selection; every sensor when absent. */
+  selected?: (sensor: string) => boolean;
+}
+
+export interface Recalibrated {
+  rows: Map<string, CalibratedRow>;
+  counts: Verdict['counts'];
+  /** Live readings the replay re-read, and live readings after its window. */
+  liveInWindow: number;
+  liveAfterWindow: number;
+}
+
+/**
+ * The end state every recalibration must reach once nothing is in flight: the table holds one
+ * row per reading sent and each as `verdict` computes it from the formulas (replayed rows by
+ * the edited profile and recalibrated, the others untouched), and the calibrated topic carries
+ * each reading as often as `topicProblems` expects (history in the window twice, the rest once).
+ * Returns what a test checks beyond that.
+ */
+export async function expectExactRecalibration(history: EditedHistory, replay: ReplayRun): Promise<Recalibrated> {
+  const { p, client } = history;
+  await settled(p, client);
+  const rawReader = await readCommitted(p.raw);
+  await waitFor(() => rawReader.records.length >= p.sent.size, { timeoutMs: 60_000, message: 'the raw topic read back' });
+  const rows = await calibratedRows(client, p.schema);
+  const table = verdict(p, rows, history.snapshot, replay.fromMs, replay.selected);
+  expect(table.problems).toEqual([]);
+  expect(rows.size).toBe(p.sent.size);
+  // Missing emissions may still be on their way to the reader; extra ones never go away.
+  const topicCheck = (): ReturnType<typeof topicProblems> =>
+    topicProblems(p, history.calibratedReader.records, rawReader.records, plannedTo(replay.output), replay.fromMs, replay.selected);
+  await waitFor(() => topicCheck().problems.length === 0, { timeoutMs: 30_000, message: 'the calibrated topic read back' }).catch(() => undefined);
+  const topic = topicCheck();
+  expect(topic.problems).toEqual([]);
+  return { rows, counts: table.counts, liveInWindow: topic.liveInWindow, liveAfterWindow: topic.liveAfterWindow };
 }

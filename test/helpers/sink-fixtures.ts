@@ -1,16 +1,16 @@
 // Test helpers for the Postgres sink: a schema per test (dropped afterwards), readings
 // produced to a topic, a sink child process that can be SIGKILLed, and plain-SQL reads
 // that do not go through the sink's own code.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
-import { brokers, databaseUrl, uniqueName } from './stack.ts';
+import { migrate } from '../../connectors/postgres/migrate.ts';
+import { spawnBin } from './pipeline-processes.ts';
+import type { PipelineProcess } from './pipeline-processes.ts';
+import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from './stack.ts';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Tests that take the repository root from this module (the Connect and monitoring tests) keep it.
+export { repoRoot } from './pipeline-processes.ts';
 
 /** A fresh schema name for this test; dropped (with everything in it) when the test finishes. */
 export function sinkSchema(url = databaseUrl()): string {
@@ -68,28 +68,9 @@ export async function produce(topic: string, records: readonly Reading[], bootst
   }
 }
 
-export interface SinkProcess {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
 /** Spawns `bin/sink` with the given environment on top of the test's (no secrets on the command line). */
-export function spawnSink(args: string[], env: Record<string, string>): SinkProcess {
-  const child = spawn(join(repoRoot, 'bin', 'sink'), args, {
-    env: { ...process.env, KALIBRA_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => { child.once('exit', (code) => { resolve(code); }); });
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  return { child, output: () => output, exited };
+export function spawnSink(args: string[], env: Record<string, string>): PipelineProcess {
+  return spawnBin('sink', args, env);
 }
 
 /** Plain-SQL count and checksum of a reading table, independent of the sink's code. */
@@ -195,4 +176,52 @@ export function rowDifferences(expected: Map<string, number>, actual: Map<string
     if (!expected.has(id)) out.push(`unexpected ${id}`);
   }
   return out;
+}
+
+export interface AuditedRawSink {
+  topic: string;
+  dlq: string;
+  schema: string;
+  /** The connector name the sink stores its offsets under. */
+  connector: string;
+  client: pg.Client;
+  /** What `bin/sink --mapping raw` needs for these (each test adds the group, instance and tuning). */
+  env: Record<string, string>;
+}
+
+/**
+ * The start of every exactly-once test of bin/sink: a raw topic of `partitions` partitions and a
+ * DLQ, a migrated schema whose offset moves an audit trigger records (installOffsetsAudit), and
+ * the sink's environment for them with connector `name`.
+ */
+export async function auditedRawSink(name: string, partitions: number): Promise<AuditedRawSink> {
+  const topic = uniqueName(`${name}-raw`);
+  const dlq = uniqueName(`${name}-dlq`);
+  await createTopics([topic], { partitions });
+  await createTopics([dlq]);
+  const schema = sinkSchema();
+  const client = await pgClient();
+  await migrate(client, schema);
+  await installOffsetsAudit(client, schema);
+  const env = { KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: name };
+  return { topic, dlq, schema, connector: name, client, env };
+}
+
+/** Waits (2 minutes at most) until the sink has stored exactly `ends` as its next offsets. */
+export async function storedOffsetsReach(sink: AuditedRawSink, ends: Record<number, number>): Promise<void> {
+  await waitFor(async () => JSON.stringify(await storedOffsets(sink.client, sink.schema, sink.connector)) === JSON.stringify(ends),
+    { timeoutMs: 120_000, message: `offsets ${JSON.stringify(ends)}` });
+}
+
+/**
+ * Exactly once, read with plain SQL and the audit trigger: `rows`, how raw_readings differs
+ * from what the records sent must produce; `offsets`, how the offset history differs from one
+ * forward chain per partition ending at `ends` (a range committed twice breaks the chain).
+ */
+export async function exactlyOnceProblems(sink: AuditedRawSink, sent: readonly Reading[], ends: Record<number, number>):
+Promise<{ rows: string[]; offsets: string[] }> {
+  return {
+    rows: rowDifferences(expectedRawRows(sent), await actualRawRows(sink.client, sink.schema)),
+    offsets: chainProblems(await offsetHistory(sink.client, sink.schema, sink.connector), ends),
+  };
 }

@@ -3,30 +3,24 @@
 // every row from T while live readings keep arriving, and bin/replay exits 0. Plain SQL, an
 // independent read_committed reader and the documented formulas.
 import { describe, expect, it } from 'vitest';
-import { exitWithin, groupMembers, readCommitted, started } from '../../helpers/pipeline-processes.ts';
-import {
-  calibratedHistoryWithEditedProfiles, calibratedRows, keepSending, plannedTo, recalibrationPipeline, settled, topicProblems, verdict,
-} from '../../helpers/recalibration-pipeline.ts';
-import { pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { exitWithin, groupMembers, started } from '../../helpers/pipeline-processes.ts';
+import { calibratedHistoryWithEditedProfiles, expectExactRecalibration, keepSending } from '../../helpers/recalibration-pipeline.ts';
+import { waitFor } from '../../helpers/stack.ts';
 
 const SENSORS = 10;
 const PER_SENSOR = 1_000;
 
 describe('recalibrating history offline through the whole pipeline', () => {
   it('with the calibrator stopped, resets the group, waits for a calibrator, and ends with every row from T recalibrated and the rest untouched', async () => {
-    const p = await recalibrationPipeline('rc-offline', SENSORS);
-    const client = await pgClient();
-    const instance = uniqueName('rc-offline');
-    const { base, calibratedReader, calibrator, snapshot } = await calibratedHistoryWithEditedProfiles(p, client, {
-      sensors: SENSORS, perSensor: PER_SENSOR, calibratorInstance: instance, timeoutMs: 90_000,
-    });
+    const history = await calibratedHistoryWithEditedProfiles('rc-offline', { sensors: SENSORS, perSensor: PER_SENSOR, timeoutMs: 90_000 });
+    const { p } = history;
 
     const live = keepSending(p);
-    calibrator.child.kill('SIGTERM');
-    expect(await exitWithin(calibrator, 15_000)).toBe(0);
+    history.calibrator.child.kill('SIGTERM');
+    expect(await exitWithin(history.calibrator, 15_000)).toBe(0);
     await waitFor(async () => await groupMembers(p.calibratorGroup) === 0, { message: 'the calibrator group to be empty' });
 
-    const fromMs = base + (PER_SENSOR / 2) * 1000;
+    const fromMs = history.base + (PER_SENSOR / 2) * 1000;
     const replay = p.replay(['--from', new Date(fromMs).toISOString(), '--yes']);
     await waitFor(() => {
       if (replay.child.exitCode !== null) throw new Error(`bin/replay exited ${replay.child.exitCode}:\n${replay.output()}`);
@@ -35,22 +29,12 @@ describe('recalibrating history offline through the whole pipeline', () => {
     expect(replay.output()).toContain('(no instance running: offline reset)');
     expect(replay.output()).toMatch(/replay epoch \d+ started offline: no instance of \S+ is running, its committed offsets were moved back/);
 
-    const restarted = p.calibrator(instance);
+    const restarted = p.calibrator(history.calibratorInstance);
     await started(restarted, 'the calibrator started after the reset');
     expect(await replay.exited, replay.output()).toBe(0);
-    const rounds = await live.stop();
-    expect(rounds).toBeGreaterThan(0);
+    expect(await live.stop(), 'rounds of live readings').toBeGreaterThan(0);
 
-    await settled(p, client);
-    const rawReader = await readCommitted(p.raw);
-    await waitFor(() => rawReader.records.length >= p.sent.size, { timeoutMs: 60_000, message: 'the raw topic read back' });
-    const rows = await calibratedRows(client, p.schema);
-    const result = verdict(p, rows, snapshot, fromMs);
-    expect(result.problems).toEqual([]);
-    expect(rows.size).toBe(p.sent.size);
-    expect(result.counts).toMatchObject({ before: SENSORS * PER_SENSOR / 2, after: SENSORS * PER_SENSOR / 2 });
-    const topicCheck = (): ReturnType<typeof topicProblems> => topicProblems(p, calibratedReader.records, rawReader.records, plannedTo(replay.output()), fromMs);
-    await waitFor(() => topicCheck().problems.length === 0, { timeoutMs: 30_000, message: 'the calibrated topic read back' }).catch(() => undefined);
-    expect(topicCheck().problems).toEqual([]);
+    const after = await expectExactRecalibration(history, { fromMs, output: replay.output() });
+    expect(after.counts).toMatchObject({ before: SENSORS * PER_SENSOR / 2, after: SENSORS * PER_SENSOR / 2 });
   }, 150_000);
 });

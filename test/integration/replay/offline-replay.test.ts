@@ -4,20 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/stack.ts';
 import {
-  SENSORS, allCommitted, emissionsByKey, inputPositions, latestRequest, replayFixture,
-  runReplay, running, seedHistory, spawnReplayApp, tsOf, verdict,
+  SENSORS, allCommitted, replayVerdict, runReplay, running, soloAppWithHistory, spawnReplayApp, tsOf,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay with the runtime stopped (offline)', () => {
   it('with the runtime stopped, moves the offsets; the runtime started later re-emits the window exactly once more', async () => {
-    const f = await replayFixture('replay-offline');
-    const base = Date.now() - 3 * 3_600_000;
-    const first = spawnReplayApp(f, 'solo');
-    await running(first);
-    await seedHistory(f.input, base, PER_SENSOR);
-    await allCommitted(f);
+    const { f, app: first, base } = await soloAppWithHistory('replay-offline', PER_SENSOR);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
@@ -34,7 +28,7 @@ describe('bin/replay with the runtime stopped (offline)', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
-    const result = verdict(await inputPositions(f.input), await emissionsByKey(f.output), await latestRequest(f), 'v2');
+    const result = await replayVerdict(f, 'v2');
     expect(result.wrong).toEqual([]);
     expect(result.windowKeys).toHaveLength(SENSORS * PER_SENSOR / 2);
     expect(result.windowKeys.every((key) => tsOf(key) >= from)).toBe(true);

@@ -4,20 +4,14 @@
 // read_committed.
 import { describe, expect, it } from 'vitest';
 import {
-  SENSORS, allCommitted, tsOf, emissionsByKey, inputPositions, latestState, produceLive, replayFixture,
-  runReplay, running, seedHistory, spawnReplayApp, verdict,
+  SENSORS, allCommitted, latestState, produceLive, replayVerdict, runReplay, soloAppWithHistory, tsOf,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay with the runtime running (online)', () => {
   it('re-emits every record at or after --from exactly once more, by the new profile, while live input keeps flowing', async () => {
-    const f = await replayFixture('replay-online');
-    const base = Date.now() - 3 * 3_600_000;
-    const app = spawnReplayApp(f, 'solo');
-    await running(app);
-    await seedHistory(f.input, base, PER_SENSOR);
-    await allCommitted(f);
+    const { f, app, base } = await soloAppWithHistory('replay-online', PER_SENSOR);
 
     f.setProfile('v2');
     const live = produceLive(f.input);
@@ -35,7 +29,7 @@ describe('bin/replay with the runtime running (online)', () => {
     const state = await latestState(f);
     const request = state.request!;
     expect([...state.applied.values()].some((mark) => mark.resumeAt > mark.toOffset)).toBe(true);
-    const result = verdict(await inputPositions(f.input), await emissionsByKey(f.output), request, 'v2');
+    const result = await replayVerdict(f, 'v2', { request });
     expect(result.wrong).toEqual([]);
     // The window is the history at or after --from (ListOffsets by timestamp found it) plus the
     // live records that arrived before the replay captured the end of the log.

@@ -5,22 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/stack.ts';
 import {
-  SENSORS, allCommitted, committedOffsets, emissionsByKey, inputPositions, latestRequest, replayFixture,
-  runReplay, running, seedHistory, spawnReplayApp, verdict,
+  SENSORS, allCommitted, replayVerdict, runReplay, running, soloAppWithHistory, spawnReplayApp, unfinishedPartitions,
 } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay when the runtime crashes', () => {
   it('completes exactly although the runtime is SIGKILLed in the middle of the replay and restarted', async () => {
-    const f = await replayFixture('replay-crash');
-    const base = Date.now() - 3 * 3_600_000;
     // Small transactions, so the replay spans many of them and the kill lands inside it.
     const env = { APP_COMMIT_MAX_RECORDS: '50' };
-    const first = spawnReplayApp(f, 'solo', env);
-    await running(first);
-    await seedHistory(f.input, base, PER_SENSOR);
-    await allCommitted(f);
+    const { f, app: first, base } = await soloAppWithHistory('replay-crash', PER_SENSOR, env);
 
     f.setProfile('v2');
     const replay = runReplay(f, { from: new Date(base + (PER_SENSOR / 4) * 1000).toISOString() });
@@ -29,9 +23,7 @@ describe('bin/replay when the runtime crashes', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     // The kill landed inside the replay: some partition had not yet committed past its end.
-    const request = await latestRequest(f);
-    const committed = await committedOffsets(f.group, f.input);
-    expect(request.partitions.some((p) => (committed.get(p.partition) ?? 0n) < p.endOffset)).toBe(true);
+    expect(await unfinishedPartitions(f)).not.toEqual([]);
 
     const second = spawnReplayApp(f, 'solo', env);
     await running(second);
@@ -42,7 +34,7 @@ describe('bin/replay when the runtime crashes', () => {
     // The restarted instance continued the replay; it did not apply the epoch again.
     expect(second.stderr()).not.toContain('"applying replay"');
 
-    const result = verdict(await inputPositions(f.input), await emissionsByKey(f.output), await latestRequest(f), 'v2');
+    const result = await replayVerdict(f, 'v2');
     expect(result.wrong).toEqual([]);
     expect(result.windowKeys).toHaveLength(SENSORS * PER_SENSOR * 3 / 4);
   }, 150_000);

@@ -2,21 +2,13 @@
 // the window; the rest of the window is skipped without output, its offsets still advance.
 // Verified per key with Kafka's Java console consumer, read_committed.
 import { describe, expect, it } from 'vitest';
-import {
-  allCommitted, emissionsByKey, inputPositions, latestRequest, replayFixture,
-  runReplay, running, seedHistory, spawnReplayApp, verdict,
-} from './fixtures/harness.ts';
+import { allCommitted, replayVerdict, runReplay, soloAppWithHistory } from './fixtures/harness.ts';
 
 const PER_SENSOR = 1_000;
 
 describe('bin/replay --sensor', () => {
   it('re-emits only that sensor\'s readings of the window; the others are skipped without output', async () => {
-    const f = await replayFixture('replay-sensor');
-    const base = Date.now() - 3 * 3_600_000;
-    const app = spawnReplayApp(f, 'solo');
-    await running(app);
-    await seedHistory(f.input, base, PER_SENSOR);
-    await allCommitted(f);
+    const { f, app, base } = await soloAppWithHistory('replay-sensor', PER_SENSOR);
 
     f.setProfile('v2');
     const replay = runReplay(f, { from: new Date(base + (PER_SENSOR / 2) * 1000).toISOString(), sensors: ['s1'] });
@@ -25,8 +17,7 @@ describe('bin/replay --sensor', () => {
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
 
-    const result = verdict(await inputPositions(f.input), await emissionsByKey(f.output), await latestRequest(f), 'v2',
-      (key) => key.startsWith('s1|'));
+    const result = await replayVerdict(f, 'v2', { replayed: (key) => key.startsWith('s1|') });
     expect(result.wrong).toEqual([]);
     expect(result.windowKeys).toHaveLength(PER_SENSOR / 2);
   }, 120_000);

@@ -12,6 +12,7 @@ import type { CalibratedReadingMessage } from '../../../calibration/connect-json
 import { readingKey, sensorPart } from '../../../contract/reading-key.ts';
 import { CoreError } from '../../../topology/core/errors.ts';
 import { javaPartition } from '../../../topology/core/partitioning.ts';
+import { thrownError } from '../../helpers/thrown.ts';
 
 const reading: CalibratedReadingMessage = {
   sensor_id: 'sensor-001',
@@ -26,16 +27,6 @@ const reading: CalibratedReadingMessage = {
 
 const TS = Date.UTC(2026, 10, 29, 4, 38, 12, 123);
 const CALIBRATED_AT = Date.UTC(2026, 10, 29, 4, 38, 12, 201);
-
-function validationError(run: () => unknown): CoreError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CoreError) return error;
-    throw error;
-  }
-  throw new Error('expected a CoreError');
-}
 
 describe('connect-json', () => {
   it('writes the value as a {schema, payload} envelope with every column of calibrated_readings', () => {
@@ -111,14 +102,14 @@ describe('connect-json', () => {
     ['hour 24', '2026-11-29T24:00:00Z'],
     ['not a date', 'yesterday'],
   ])('refuses a ts that is %s, naming the field', (_why, ts) => {
-    const error = validationError(() => connectJsonValue({ ...reading, ts }));
+    const error = thrownError(CoreError, () => connectJsonValue({ ...reading, ts }));
     expect(error.code).toBe('SERIALIZATION_FAILED');
     expect(error.message).toContain('ts ');
   });
 
   it('refuses a fractional or unsafe epoch-millisecond timestamp', () => {
-    expect(validationError(() => connectJsonKey('s', 1.5)).message).toContain('ts must be integer epoch milliseconds');
-    expect(validationError(() => connectJsonValue({ ...reading, calibrated_at: 2 ** 60 })).message).toContain('calibrated_at');
+    expect(thrownError(CoreError, () => connectJsonKey('s', 1.5)).message).toContain('ts must be integer epoch milliseconds');
+    expect(thrownError(CoreError, () => connectJsonValue({ ...reading, calibrated_at: 2 ** 60 })).message).toContain('calibrated_at');
   });
 
   it.each([
@@ -126,12 +117,12 @@ describe('connect-json', () => {
     ['raw_value', { raw_value: Number.POSITIVE_INFINITY }],
     ['value', { value: Number.NEGATIVE_INFINITY }],
   ])('refuses a non-finite %s instead of writing null', (field, change) => {
-    const error = validationError(() => connectJsonValue({ ...reading, ...change }));
+    const error = thrownError(CoreError, () => connectJsonValue({ ...reading, ...change }));
     expect(error.message).toContain(`${field} must be a finite number`);
   });
 
   it.each([['sensor_id'], ['status']])('refuses an empty %s', (field) => {
-    expect(validationError(() => connectJsonValue({ ...reading, [field]: '' })).message).toContain(`${field} must be a non-empty string`);
+    expect(thrownError(CoreError, () => connectJsonValue({ ...reading, [field]: '' })).message).toContain(`${field} must be a non-empty string`);
   });
 });
 

@@ -24,19 +24,38 @@ async function admittedTo(gate: PostgresGate, topic: string, offset: bigint, see
   }
 }
 
-async function migrated(schema: string): Promise<pg.Client> {
+interface GateTable {
+  topic: string;
+  schema: string;
+  client: pg.Client;
+}
+
+/** A topic name and a fresh schema with kalibra_sink_offsets, and a client on it. */
+async function gateTable(): Promise<GateTable> {
+  const topic = uniqueName('gate-raw');
+  const schema = sinkSchema();
   const client = await pgClient();
   await migrate(client, schema);
-  return client;
+  return { topic, schema, client };
+}
+
+/** Stores the raw sink's next_offset with plain SQL and no NOTIFY: as if the notification had been lost. */
+async function storeWithoutNotify(table: GateTable, partition: number, nextOffset: number): Promise<void> {
+  await table.client.query(`INSERT INTO "${table.schema}".kalibra_sink_offsets (connector, topic, partition, next_offset) VALUES ('raw-sink', $1, $2, $3)`,
+    [table.topic, partition, nextOffset]);
+}
+
+/** A NOTIFY on the gate's channel: the raw sink's offset for partition 0 of the topic, with `fields` changed. */
+async function notify(table: GateTable, fields: Record<string, unknown>): Promise<void> {
+  await table.client.query('SELECT pg_notify($1, $2)',
+    ['kalibra_sink_offsets', JSON.stringify({ schema: table.schema, connector: 'raw-sink', topic: table.topic, partition: 0, next_offset: '5', ...fields })]);
 }
 
 describe('the Postgres gate', () => {
   it('admits exactly up to the next_offset the raw sink committed, woken by its NOTIFY', async () => {
-    const topic = uniqueName('gate-raw');
+    const { topic, schema, client } = await gateTable();
     const dlq = uniqueName('gate-dlq');
     await createTopics([topic, dlq]);
-    const schema = sinkSchema();
-    const client = await migrated(schema);
     await installOffsetsAudit(client, schema);
     // A fallback re-read far beyond the test's deadline: only a NOTIFY can move the gate in time.
     const gate = await openGate(schema, topic, 600_000);
@@ -62,55 +81,43 @@ describe('the Postgres gate', () => {
   });
 
   it('re-reads kalibra_sink_offsets periodically, so a missed NOTIFY only delays admission', async () => {
-    const topic = uniqueName('gate-raw');
-    const schema = sinkSchema();
-    const client = await migrated(schema);
-    const gate = await openGate(schema, topic, 100);
-    // Written without NOTIFY: as if the notification had been lost.
-    await client.query(`INSERT INTO "${schema}".kalibra_sink_offsets (connector, topic, partition, next_offset) VALUES ('raw-sink', $1, 0, 42)`, [topic]);
-    expect(await admittedTo(gate, topic, 42n)).toBe(42n);
+    const table = await gateTable();
+    const gate = await openGate(table.schema, table.topic, 100);
+    await storeWithoutNotify(table, 0, 42);
+    expect(await admittedTo(gate, table.topic, 42n)).toBe(42n);
   });
 
   it('ignores notifications for other schemas, connectors and topics', async () => {
-    const topic = uniqueName('gate-raw');
-    const schema = sinkSchema();
-    await migrated(schema);
-    const client = await pgClient();
-    const gate = await openGate(schema, topic, 600_000);
-    const note = (fields: Record<string, unknown>): Promise<pg.QueryResult> => client.query('SELECT pg_notify($1, $2)',
-      ['kalibra_sink_offsets', JSON.stringify({ schema, connector: 'raw-sink', topic, partition: 0, next_offset: '5', ...fields })]);
-    await note({ schema: 'elsewhere' });
-    await note({ connector: 'calibrated-sink' });
-    await note({ topic: 'other' });
-    await note({ next_offset: 'x' });
-    await note({});
-    expect(await admittedTo(gate, topic, 5n)).toBe(5n);
+    const table = await gateTable();
+    const gate = await openGate(table.schema, table.topic, 600_000);
+    await notify(table, { schema: 'elsewhere' });
+    await notify(table, { connector: 'calibrated-sink' });
+    await notify(table, { topic: 'other' });
+    await notify(table, { next_offset: 'x' });
+    await notify(table, {});
+    expect(await admittedTo(gate, table.topic, 5n)).toBe(5n);
   });
 
   it('reconnects after its connection is killed and catches up by re-reading the table', async () => {
-    const topic = uniqueName('gate-raw');
-    const schema = sinkSchema();
-    const client = await migrated(schema);
+    const table = await gateTable();
     const applicationName = uniqueName('gate');
-    const gate = await openGate(schema, topic, 200, applicationName);
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    const gate = await openGate(table.schema, table.topic, 200, applicationName);
+    await table.client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
     await waitFor(() => !gate.connected, { message: 'the gate to notice its connection is gone' });
-    await client.query(`INSERT INTO "${schema}".kalibra_sink_offsets (connector, topic, partition, next_offset) VALUES ('raw-sink', $1, 0, 9)`, [topic]);
-    expect(await admittedTo(gate, topic, 9n)).toBe(9n);
+    await storeWithoutNotify(table, 0, 9);
+    expect(await admittedTo(gate, table.topic, 9n)).toBe(9n);
     await waitFor(() => gate.connected, { message: 'the gate to reconnect' });
   });
 
   it('never moves an admitted offset backwards', async () => {
-    const topic = uniqueName('gate-raw');
-    const schema = sinkSchema();
-    const client = await migrated(schema);
-    const gate = await openGate(schema, topic, 100);
-    await client.query(`INSERT INTO "${schema}".kalibra_sink_offsets (connector, topic, partition, next_offset) VALUES ('raw-sink', $1, 0, 50)`, [topic]);
-    expect(await admittedTo(gate, topic, 50n)).toBe(50n);
-    await client.query(`UPDATE "${schema}".kalibra_sink_offsets SET next_offset = 10`);
-    await client.query('SELECT pg_notify($1, $2)', ['kalibra_sink_offsets', JSON.stringify({ schema, connector: 'raw-sink', topic, partition: 0, next_offset: '10' })]);
-    await client.query(`INSERT INTO "${schema}".kalibra_sink_offsets (connector, topic, partition, next_offset) VALUES ('raw-sink', $1, 1, 3)`, [topic]);
-    await waitFor(() => gate.admittedUpTo(topic, 1) === 3n, { message: 'partition 1 admitted after the re-read' });
-    expect(gate.admittedUpTo(topic, 0)).toBe(50n);
+    const table = await gateTable();
+    const gate = await openGate(table.schema, table.topic, 100);
+    await storeWithoutNotify(table, 0, 50);
+    expect(await admittedTo(gate, table.topic, 50n)).toBe(50n);
+    await table.client.query(`UPDATE "${table.schema}".kalibra_sink_offsets SET next_offset = 10`);
+    await notify(table, { next_offset: '10' });
+    await storeWithoutNotify(table, 1, 3);
+    await waitFor(() => gate.admittedUpTo(table.topic, 1) === 3n, { message: 'partition 1 admitted after the re-read' });
+    expect(gate.admittedUpTo(table.topic, 0)).toBe(50n);
   });
 });

@@ -1,6 +1,7 @@
-import { Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
+import { Producer } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresSink } from '../../../../connectors/postgres/sink-runtime.ts';
+import { readCommitted } from '../../../helpers/pipeline-processes.ts';
 import { actualRawRows, produce, readings, sinkSchema, storedOffsets, tableSummary } from '../../../helpers/sink-fixtures.ts';
 import { brokers, createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
@@ -12,24 +13,6 @@ function startSink(options: { topic: string; dlq: string; schema: string; mappin
   });
   onTestFinished(async () => { await sink.stop(); });
   return sink;
-}
-
-async function readDlq(topic: string, count: number): Promise<{ key: string; headers: Record<string, string> }[]> {
-  const consumer = new Consumer({
-    groupId: uniqueName('dlq-reader'), clientId: uniqueName('dlq-reader'), bootstrapBrokers: brokers(),
-    isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200,
-  });
-  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
-  onTestFinished(async () => { await stream.close(); await consumer.close(); });
-  const seen: { key: string; headers: Record<string, string> }[] = [];
-  stream.on('data', (m) => {
-    seen.push({
-      key: m.key?.toString() ?? '',
-      headers: Object.fromEntries([...m.headers].map(([k, v]) => [k.toString(), v.toString()])),
-    });
-  });
-  await waitFor(() => seen.length >= count, { message: `${count} DLQ records` });
-  return seen;
 }
 
 describe('the Postgres sink runtime', () => {
@@ -79,7 +62,9 @@ describe('the Postgres sink runtime', () => {
     await waitFor(async () => (await storedOffsets(client, schema, 'test-sink'))[0] === 6,
       { message: 'offset past the bad records' });
     expect((await tableSummary(client, schema)).rows).toBe(4);
-    const dead = await readDlq(dlq, 2);
+    const dlqReader = await readCommitted(dlq);
+    await waitFor(() => dlqReader.records.length >= 2, { message: '2 DLQ records' });
+    const dead = dlqReader.records;
     expect(dead.map((d) => [d.key, d.headers['kalibra.error.code'], d.headers['kalibra.source.offset']])).toEqual([
       ['sensor-x|1767225600000', 'RECORD_NOT_JSON', '2'],
       ['sensor-y|1767225600000', 'RECORD_INVALID_FIELD', '3'],

@@ -1,19 +1,18 @@
 // Two sinks that both believe they own the same partitions (a zombie that missed a
 // rebalance, or two groups by mistake) cannot both commit a batch: the compare-and-set on
 // kalibra_sink_offsets lets exactly one through, and rows and offsets stay exact.
-import pg from 'pg';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildBatch } from '../../../../connectors/postgres/batch.ts';
 import type { DeadLetter } from '../../../../connectors/postgres/batch.ts';
 import { commitBatch } from '../../../../connectors/postgres/commit-batch.ts';
 import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
 import { migrate } from '../../../../connectors/postgres/migrate.ts';
 import type { SourceRecord } from '../../../../topology/core/task.ts';
+import { started } from '../../../helpers/pipeline-processes.ts';
 import {
-  actualRawRows, chainProblems, expectedRawRows, installOffsetsAudit, offsetHistory, produce, readings, rowDifferences,
-  sinkSchema, spawnSink, storedOffsets,
+  auditedRawSink, exactlyOnceProblems, produce, readings, sinkSchema, spawnSink, storedOffsets, storedOffsetsReach,
 } from '../../../helpers/sink-fixtures.ts';
-import { createTopics, databaseUrl, pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
+import { pgClient, uniqueName, waitFor } from '../../../helpers/stack.ts';
 
 function records(topic: string, count: number): SourceRecord[] {
   return readings(count).map((r, i) => ({
@@ -24,13 +23,6 @@ function records(topic: string, count: number): SourceRecord[] {
 
 const noDeadLetters = (): Promise<void> => Promise.resolve();
 
-async function connection(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  onTestFinished(async () => { await client.end(); });
-  return client;
-}
-
 describe('two sinks owning the same partition', () => {
   it('lets only one of two concurrent transactions commit the same batch; the other waits, then loses the compare-and-set', async () => {
     const schema = sinkSchema();
@@ -38,8 +30,8 @@ describe('two sinks owning the same partition', () => {
     await migrate(check, schema);
     const key = { schema, connector: 'zombie', topic: 'readings' };
     const batch = buildBatch(rawMapping, records('readings', 100));
-    const winnerClient = await connection();
-    const zombieClient = await connection();
+    const winnerClient = await pgClient();
+    const zombieClient = await pgClient();
     const { rows: [zombieBackend] } = await zombieClient.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
 
     // The winner holds its transaction open inside the dead-letter step until released.
@@ -99,36 +91,24 @@ describe('two sinks owning the same partition', () => {
   });
 
   it('keeps rows and offsets exact when two sink processes consume the same partitions at once', async () => {
-    const topic = uniqueName('zombie-raw');
-    const dlq = uniqueName('zombie-dlq');
-    await createTopics([topic], { partitions: 2 });
-    await createTopics([dlq]);
-    const schema = sinkSchema();
-    const client = await pgClient();
-    await migrate(client, schema);
-    await installOffsetsAudit(client, schema);
+    const sink = await auditedRawSink('zombie', 2);
     const data = readings(30_000, { sensors: 40, partitions: 2 });
-    const common = {
-      KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: 'zombie-sink',
-      KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_LOG_LEVEL: 'info',
-    };
+    const common = { ...sink.env, KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_LOG_LEVEL: 'info' };
     // Different groups: each is assigned every partition and believes it owns them.
     const a = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-a'), KALIBRA_INSTANCE_ID: 'a' });
     const b = spawnSink(['--mapping', 'raw'], { ...common, KALIBRA_GROUP_ID: uniqueName('zombie-b'), KALIBRA_INSTANCE_ID: 'b' });
-    await waitFor(() => a.output().includes('"msg":"started"') && b.output().includes('"msg":"started"'),
-      { timeoutMs: 60_000, message: 'both sinks to start' });
-    await produce(topic, data);
+    await started(a, 'sink a');
+    await started(b, 'sink b');
+    await produce(sink.topic, data);
 
     const ends = { 0: 15_000, 1: 15_000 };
-    await waitFor(async () => JSON.stringify(await storedOffsets(client, schema, 'zombie-sink')) === JSON.stringify(ends),
-      { timeoutMs: 120_000, message: 'offsets at the end' });
+    await storedOffsetsReach(sink, ends);
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect([await a.exited, await b.exited]).toEqual([0, 0]);
 
     const conflicts = (a.output() + b.output()).split('compare-and-set lost').length - 1;
     expect(conflicts).toBeGreaterThan(0);
-    expect(rowDifferences(expectedRawRows(data), await actualRawRows(client, schema))).toEqual([]);
-    expect(chainProblems(await offsetHistory(client, schema, 'zombie-sink'), ends)).toEqual([]);
+    expect(await exactlyOnceProblems(sink, data, ends)).toEqual({ rows: [], offsets: [] });
   });
 });

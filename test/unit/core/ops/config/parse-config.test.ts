@@ -4,6 +4,7 @@ import { parseConfig } from '../../../../../topology/core/ops/config/parse-confi
 import { ConfigError } from '../../../../../topology/core/ops/errors.ts';
 import { kafkaOptions } from '../../../../../topology/core/ops/kafka/kafka-options.ts';
 import { databaseOptions } from '../../../../../topology/core/ops/config/database-options.ts';
+import { thrownError } from '../../../../helpers/thrown.ts';
 
 const declarations = defineOptions({
   ...kafkaOptions,
@@ -26,16 +27,6 @@ function parse(env: Record<string, string>, argv: string[] = [], readFile = file
   const result = parseConfig(declarations, { env: { KALIBRA_GROUP_ID: 'g', ...env }, argv, readFile });
   if (result.help) throw new Error('unexpected help');
   return result;
-}
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('parseConfig', () => {
@@ -70,7 +61,7 @@ describe('parseConfig', () => {
     expect(parse({ KAFKA_TLS: 'true' }, ['--no-kafka-tls']).values.kafkaTls).toBe(false);
     expect(parse({}, ['--dry-run']).values.dryRun).toBe(true);
     expect(parse({ KAFKA_TLS: 'true' }, ['--kafka-tls=no']).values.kafkaTls).toBe(false);
-    expect(configError(() => parse({}, ['--no-kafka-tls=true'])).message).toBe('--no-kafka-tls: takes no value');
+    expect(thrownError(ConfigError, () => parse({}, ['--no-kafka-tls=true'])).message).toBe('--no-kafka-tls: takes no value');
   });
 
   it('accumulates a repeated list flag and keeps positionals in order', () => {
@@ -95,7 +86,7 @@ describe('parseConfig', () => {
   });
 
   it('rejects an empty secret file, naming the option', () => {
-    const error = configError(() => parse({ KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': '\n' })));
+    const error = thrownError(ConfigError, () => parse({ KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': '\n' })));
     expect(error.message).toBe('KAFKA_SASL_PASSWORD: is empty');
   });
 
@@ -106,7 +97,7 @@ describe('parseConfig', () => {
 
   it('rejects a secret given as a flag without echoing its value', () => {
     for (const argv of [['--kafka-sasl-password', 'hunter2'], ['--kafka-sasl-password=hunter2'], ['--database-url=postgres://u:hunter2@h/db']]) {
-      const error = configError(() => parse({}, argv));
+      const error = thrownError(ConfigError, () => parse({}, argv));
       expect(error.code).toBe('CONFIG_SECRET_AS_FLAG');
       expect(error.message).toMatch(/is a secret and is not accepted as a flag/);
       expect(error.message).not.toContain('hunter2');
@@ -114,18 +105,18 @@ describe('parseConfig', () => {
   });
 
   it('rejects setting both a secret and its _FILE', () => {
-    const error = configError(() => parse({ KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': 'y' })));
+    const error = thrownError(ConfigError, () => parse({ KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': 'y' })));
     expect(error.message).toBe('KAFKA_SASL_PASSWORD: both KAFKA_SASL_PASSWORD and KAFKA_SASL_PASSWORD_FILE are set; set only one');
   });
 
   it('names the option and the path when a _FILE cannot be read', () => {
-    const error = configError(() => parse({ DATABASE_URL_FILE: '/nope' }));
+    const error = thrownError(ConfigError, () => parse({ DATABASE_URL_FILE: '/nope' }));
     expect(error.code).toBe('CONFIG_FILE_UNREADABLE');
     expect(error.message).toBe('DATABASE_URL_FILE: cannot read "/nope" (ENOENT)');
   });
 
   it('names the option and the bad value, and reports every bad option at once', () => {
-    const error = configError(() => parse({ KALIBRA_HTTP_PORT: 'eighty', KAFKA_TLS: 'maybe', SINK_LINGER: '10 parsecs', KAFKA_SASL_MECHANISM: 'MD5' }));
+    const error = thrownError(ConfigError, () => parse({ KALIBRA_HTTP_PORT: 'eighty', KAFKA_TLS: 'maybe', SINK_LINGER: '10 parsecs', KAFKA_SASL_MECHANISM: 'MD5' }));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.issues.map((issue) => issue.option)).toEqual(['KAFKA_TLS', 'KAFKA_SASL_MECHANISM', 'KALIBRA_HTTP_PORT', 'SINK_LINGER']);
     expect(error.message).toContain('KALIBRA_HTTP_PORT: "eighty" is not an integer');
@@ -135,19 +126,19 @@ describe('parseConfig', () => {
   });
 
   it('enforces integer ranges', () => {
-    expect(configError(() => parse({ KALIBRA_HTTP_PORT: '70000' })).message).toBe('KALIBRA_HTTP_PORT: 70000 is above the maximum 65535');
+    expect(thrownError(ConfigError, () => parse({ KALIBRA_HTTP_PORT: '70000' })).message).toBe('KALIBRA_HTTP_PORT: 70000 is above the maximum 65535');
   });
 
   it('says how to set a missing required option', () => {
-    const error = configError(() => parseConfig(declarations, { env: {}, argv: [] }));
+    const error = thrownError(ConfigError, () => parseConfig(declarations, { env: {}, argv: [] }));
     expect(error.message).toBe('KALIBRA_GROUP_ID: is required (set KALIBRA_GROUP_ID or --kalibra-group-id)');
   });
 
   it('rejects unknown flags and a flag missing its value', () => {
-    expect(configError(() => parse({}, ['--kafka-broker', 'x'])).message).toMatch(/^--kafka-broker: unknown flag/);
-    expect(configError(() => parse({}, ['-x'])).code).toBe('CONFIG_UNKNOWN_FLAG');
-    expect(configError(() => parse({}, ['--no-kalibra-http-port'])).code).toBe('CONFIG_UNKNOWN_FLAG');
-    expect(configError(() => parse({}, ['--kafka-client-id'])).message).toBe('--kafka-client-id: needs a value');
+    expect(thrownError(ConfigError, () => parse({}, ['--kafka-broker', 'x'])).message).toMatch(/^--kafka-broker: unknown flag/);
+    expect(thrownError(ConfigError, () => parse({}, ['-x'])).code).toBe('CONFIG_UNKNOWN_FLAG');
+    expect(thrownError(ConfigError, () => parse({}, ['--no-kalibra-http-port'])).code).toBe('CONFIG_UNKNOWN_FLAG');
+    expect(thrownError(ConfigError, () => parse({}, ['--kafka-client-id'])).message).toBe('--kafka-client-id: needs a value');
   });
 
   it('returns help for --help or -h before validating anything', () => {
