@@ -1,4 +1,4 @@
-// What the runtime relies on from @platformatic/kafka 1.35 and the broker, each proven against the
+// What the runtime relies on from @platformatic/kafka (2.12; 1.35 behaved the same) and the broker, each proven against the
 // real broker (KAFKA-CLIENT-NOTES.md). Where the client is wrong, the test asserts the broken
 // behaviour of the plain client AND that the runtime's one workaround fixes it, so an upstream
 // fix shows up here as a failing test that says the workaround can go.
