@@ -21,9 +21,9 @@ function producer(transactionalId: string, extra: { producerId?: bigint; produce
   return p;
 }
 
-function groupConsumer(groupId: string): Consumer<string, string, string, string> {
+function groupConsumer(groupId: string, groupInstanceId?: string): Consumer<string, string, string, string> {
   const c = new Consumer({
-    clientId: uniqueName('probe'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic',
+    clientId: uniqueName('probe'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic', ...(groupInstanceId ? { groupInstanceId } : {}),
     deserializers: stringDeserializers, isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200,
     sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 500,
   });
@@ -45,9 +45,10 @@ async function readUntil(consumer: Consumer<string, string, string, string> | Ru
   return values;
 }
 
-function runtimeConsumer(groupId: string): RuntimeConsumer {
+function runtimeConsumer(groupId: string, groupInstanceId?: string): RuntimeConsumer {
   const c = new RuntimeConsumer({
-    clientId: uniqueName('runtime-consumer'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic',
+    clientId: uniqueName('runtime-consumer'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic', ...(groupInstanceId ? { groupInstanceId } : {}),
+    sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 500,
     isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200, stableOffsetsTimeoutMs: 60_000,
   });
   onTestFinished(() => closeClient(c, true));
@@ -174,4 +175,34 @@ describe('@platformatic/kafka as the runtime uses it', () => {
     const values = await readUntil(groupConsumer(uniqueName('reader')), topic, 'later');
     expect(values).toEqual(['later']);
   }, 90_000);
+  it('rejoins and fences the newcomer back when another member takes its group.instance.id in the plain client (2.x); RuntimeConsumer leaves and reports FENCED_INSTANCE_ID instead', async () => {
+    const topic = uniqueName('probe-static');
+    await createTopics([topic]);
+    const consume = { topics: [topic], mode: 'earliest' as const, autocommit: false };
+
+    // The plain client: the fenced member rejoins under a new member id, taking the instance id back.
+    const plainGroup = uniqueName('static-plain');
+    const plainInstance = uniqueName('static');
+    const plain = groupConsumer(plainGroup, plainInstance);
+    await plain.consume(consume);
+    const plainMember = plain.memberId;
+    await groupConsumer(plainGroup, plainInstance).consume(consume);
+    await waitFor(() => plain.memberId !== null && plain.memberId !== plainMember, { timeoutMs: 30_000, message: 'the plain member to rejoin' });
+
+    // RuntimeConsumer: reports the fencing once and stays out, so the newcomer keeps its membership.
+    const group = uniqueName('static-runtime');
+    const instance = uniqueName('static');
+    const zombie = runtimeConsumer(group, instance);
+    const fenced: unknown[] = [];
+    zombie.on('consumer:heartbeat:error', ({ error }: { error: unknown }) => fenced.push(error));
+    await zombie.consume(consume);
+    const owner = groupConsumer(group, instance);
+    await owner.consume(consume);
+    const ownerMember = owner.memberId;
+    await waitFor(() => fenced.length > 0, { timeoutMs: 30_000, message: 'FENCED_INSTANCE_ID on the zombie' });
+    expect(isKafkaError(fenced[0], 'FENCED_INSTANCE_ID')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));  // several heartbeat intervals
+    expect(owner.memberId).toBe(ownerMember);
+    expect(fenced).toHaveLength(1);
+  });
 });
