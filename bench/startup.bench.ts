@@ -8,7 +8,6 @@
 // section of bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,17 +54,6 @@ function prepareBefore(commit: string, env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => { resolve(typeof address === 'object' && address ? address.port : 0); });
-    });
-  });
-}
-
 /**
  * `bin/<command> --help` from spawn to exit, with the CPU time it used (a busy machine inflates
  * that far less than the wall time): bash's `times` prints its children's user and system time.
@@ -89,21 +77,24 @@ function helpTime(side: Side, command: string): Promise<Sample> {
   });
 }
 
-/** From spawn to the first /readyz 200; the process is then stopped with SIGTERM. */
+/**
+ * From spawn to the first /readyz 200; the process is then stopped with SIGTERM. The ops port
+ * is the one it logs (KALIBRA_HTTP_PORT=0 picks a free one); /readyz is polled every 10 ms.
+ */
 async function readyTime(side: Side, command: string, args: string[], env: Record<string, string>): Promise<Sample> {
-  const port = await freePort();
   const started = performance.now();
-  const child = spawn(join(side.root, 'bin', command), args, {
-    env: { ...side.env, ...env, KALIBRA_HTTP_PORT: String(port), KALIBRA_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => { errors = (errors + chunk.toString()).slice(-2_000); });
+  const child = spawn(join(side.root, 'bin', command), args, { env: { ...side.env, ...env, KALIBRA_HTTP_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-20_000); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve(); }); });
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${side.name}: bin/${command} exited ${child.exitCode}:\n${errors}`);
-      if (performance.now() - started > 120_000) throw new Error(`${side.name}: bin/${command} not ready in 120 s:\n${errors}`);
-      const status = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+      if (child.exitCode !== null) throw new Error(`${side.name}: bin/${command} exited ${child.exitCode}:\n${output.slice(-2_000)}`);
+      if (performance.now() - started > 120_000) throw new Error(`${side.name}: bin/${command} not ready in 120 s:\n${output.slice(-2_000)}`);
+      const port = /"msg":"ops server listening".*?"port":(\d+)/.exec(output)?.[1];
+      const status = port === undefined ? 0 : await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
       if (status === 200) return { wall: performance.now() - started };
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
