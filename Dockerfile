@@ -1,31 +1,27 @@
 # syntax=docker/dockerfile:1
-# Kalibra's container image: every bin/ command, compiled, on a slim Node runtime as a
-# non-root user. One image for all components; Kubernetes picks the command with `args`
-# (k8s/base): /app/bin/calibrator, /app/bin/sink --mapping raw|calibrated, /app/bin/replay.
-# bin/run-ts runs dist/bin/<name>.js here because bin/<name>.ts is not in the image.
+# Kalibra's container image: every bin/ command, run from its TypeScript sources by Node 24's
+# own type stripping (nothing compiled, the same way as on a developer's machine), on a slim
+# Node runtime as a non-root user. One image for all components; Kubernetes picks the command
+# with `args` (k8s/base): /app/bin/calibrator, /app/bin/sink --mapping raw|calibrated, /app/bin/replay.
 # No secret is ever baked in: credentials arrive at run time as mounted files (*_FILE).
 
-ARG NODE_VERSION=20.20
+ARG NODE_VERSION=24.22
 
-# --- build: all dependencies, compile TypeScript to dist/ -------------------------------
-FROM node:${NODE_VERSION}-bookworm AS build
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-# .dockerignore keeps tests, benchmarks, k8s/, local state and secrets out of the context.
+# --- sources: what the commands run, and nothing else -----------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS sources
+WORKDIR /src
+# .dockerignore keeps tests, benchmarks, dev tooling, k8s/, local state and secrets out.
 COPY . .
-RUN npm run build
-# tsc emits only .js: carry the other files the code reads at run time (e.g. SQL migrations).
-RUN for dir in topology connectors; do \
-      if [ -d "$dir" ]; then find "$dir" -type f ! -name '*.ts' -exec cp --parents {} dist/ \; ; fi; \
-    done
-# The command wrappers and their launcher, without the .ts entry points and dev-only tools;
-# example profiles as a default (Kubernetes mounts the real ones at KALIBRA_PROFILES_DIR).
-RUN mkdir -p /out/bin /out/calibration-profiles \
- && for f in bin/*; do \
-      case "$f" in *.ts|bin/dev-stack|bin/demo) ;; *) cp "$f" /out/bin/ ;; esac; \
+# The library, the domain, the connectors and the application (with their SQL and other
+# files read at run time), the command wrappers without the dev-only ones, and example
+# profiles as a default (Kubernetes mounts the real ones at KALIBRA_PROFILES_DIR).
+RUN mkdir -p /out/bin \
+ && for dir in topology contract calibration connectors app calibration-profiles; do \
+      if [ -d "$dir" ]; then cp -r "$dir" /out/; fi; \
     done \
- && if [ -d calibration-profiles ]; then cp -r calibration-profiles/. /out/calibration-profiles/; fi
+ && for f in bin/*; do \
+      case "$f" in bin/dev-stack|bin/demo|bin/demo.ts) ;; *) cp "$f" /out/bin/ ;; esac; \
+    done
 
 # --- deps: production dependencies only -------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
@@ -44,9 +40,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY --from=build /out/bin ./bin
-COPY --from=build /out/calibration-profiles ./calibration-profiles
+COPY --from=sources /out/ ./
 # The `node` user of the official image (uid 1000), numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 EXPOSE 8080

@@ -1,6 +1,6 @@
-// The one place where Kalibra works around @platformatic/kafka 1.35 behaviour, each with
-// the test that proves the problem (test/integration/core/client-workarounds.test.ts).
-// Remove an entry when that test shows the client has fixed it.
+// The one place where Kalibra works around @platformatic/kafka behaviour, each with the test
+// that proves the problem (test/integration/core/client-workarounds.test.ts). Re-proven on
+// 2.12.1: still needed. Remove an entry when that test shows the client has fixed it.
 
 /**
  * InitProducerId is sent with producerId 0 / epoch 0 instead of -1 / -1 unless the producer

@@ -63,7 +63,7 @@ export async function startConnectWorker(options: { timeZone: string }): Promise
     KAFKA_BROKERS: brokers().join(','),
     DATABASE_URL: databaseUrl(),
   };
-  let startLog = '';
+  let startLog: string;
   try {
     // The first run fetches the jars from Maven Central; later runs start from the cache.
     const started = await run(connectUp, [], { env, timeout: 600_000 });

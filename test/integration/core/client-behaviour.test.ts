@@ -1,4 +1,4 @@
-// What the runtime relies on from @platformatic/kafka 1.35 and the broker, each proven against the
+// What the runtime relies on from @platformatic/kafka (2.12; 1.35 behaved the same) and the broker, each proven against the
 // real broker (docs/architecture.md#kafka-client-notes). Where the client is wrong, the test asserts the broken
 // behaviour of the plain client AND that the runtime's one workaround fixes it, so an upstream
 // fix shows up here as a failing test that says the workaround can go.
@@ -21,9 +21,9 @@ function producer(transactionalId: string, extra: { producerId?: bigint; produce
   return p;
 }
 
-function groupConsumer(groupId: string): Consumer<string, string, string, string> {
+function groupConsumer(groupId: string, groupInstanceId?: string): Consumer<string, string, string, string> {
   const c = new Consumer({
-    clientId: uniqueName('probe'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic',
+    clientId: uniqueName('probe'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic', ...(groupInstanceId ? { groupInstanceId } : {}),
     deserializers: stringDeserializers, isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200,
     sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 500,
   });
@@ -45,9 +45,10 @@ async function readUntil(consumer: Consumer<string, string, string, string> | Ru
   return values;
 }
 
-function runtimeConsumer(groupId: string): RuntimeConsumer {
+function runtimeConsumer(groupId: string, groupInstanceId?: string): RuntimeConsumer {
   const c = new RuntimeConsumer({
-    clientId: uniqueName('runtime-consumer'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic',
+    clientId: uniqueName('runtime-consumer'), bootstrapBrokers: brokers(), groupId, groupProtocol: 'classic', ...(groupInstanceId ? { groupInstanceId } : {}),
+    sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 500,
     isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200, stableOffsetsTimeoutMs: 60_000,
   });
   onTestFinished(() => closeClient(c, true));
@@ -174,4 +175,44 @@ describe('@platformatic/kafka as the runtime uses it', () => {
     const values = await readUntil(groupConsumer(uniqueName('reader')), topic, 'later');
     expect(values).toEqual(['later']);
   }, 90_000);
+  it('rejoins and fences the newcomer back when another member takes its group.instance.id in the plain client (2.x); RuntimeConsumer leaves and reports FENCED_INSTANCE_ID instead', async () => {
+    const topic = uniqueName('probe-static');
+    await createTopics([topic]);
+    const consume = { topics: [topic], mode: 'earliest' as const, autocommit: false };
+    /** Starts `first`, then `second` with the same group.instance.id; the errors `fenced` reports. */
+    const fencedOnce = async (first: () => Promise<unknown>, second: () => Promise<unknown>, fenced: RuntimeConsumer): Promise<unknown[]> => {
+      const errors: unknown[] = [];
+      fenced.on('consumer:heartbeat:error', ({ error }: { error: unknown }) => errors.push(error));
+      await first();
+      await second();
+      await waitFor(() => errors.length > 0, { timeoutMs: 30_000, message: 'FENCED_INSTANCE_ID' });
+      await new Promise((resolve) => setTimeout(resolve, 3_000));  // several heartbeat intervals: no fight back
+      return errors;
+    };
+
+    // The plain client, fenced by a newcomer (a RuntimeConsumer, so that it does not fight on),
+    // rejoins under a new member id and takes the instance id back: the newcomer is the one fenced.
+    const plainGroup = uniqueName('static-plain');
+    const plainInstance = uniqueName('static');
+    const plain = groupConsumer(plainGroup, plainInstance);
+    const newcomer = runtimeConsumer(plainGroup, plainInstance);
+    let plainMember: string | null = null;
+    plain.once('consumer:group:join', ({ memberId }: { memberId: string }) => { plainMember = memberId; });
+    const newcomerFenced = await fencedOnce(() => plain.consume(consume), () => newcomer.consume(consume), newcomer);
+    expect(isKafkaError(newcomerFenced[0], 'FENCED_INSTANCE_ID')).toBe(true);
+    expect(plain.memberId).not.toBeNull();
+    expect(plain.memberId).not.toBe(plainMember);
+
+    // RuntimeConsumer fenced by a newcomer reports it once and stays out; the newcomer keeps its membership.
+    const group = uniqueName('static-runtime');
+    const instance = uniqueName('static');
+    const zombie = runtimeConsumer(group, instance);
+    const owner = groupConsumer(group, instance);
+    let ownerMember: string | null = null;
+    owner.once('consumer:group:join', ({ memberId }: { memberId: string }) => { ownerMember = memberId; });
+    const zombieFenced = await fencedOnce(() => zombie.consume(consume), () => owner.consume(consume), zombie);
+    expect(zombieFenced).toHaveLength(1);
+    expect(isKafkaError(zombieFenced[0], 'FENCED_INSTANCE_ID')).toBe(true);
+    expect(owner.memberId).toBe(ownerMember);
+  });
 });

@@ -22,7 +22,7 @@ function apiErrors(error: unknown): string[] {
   return nested.map((e) => e.apiId ?? '');
 }
 
-describe('@platformatic/kafka 1.35 transactional producer identity', () => {
+describe('@platformatic/kafka transactional producer identity (1.35 and 2.12 alike)', () => {
   it('by default cannot reuse a transactionalId after the previous producer closed (the client bug)', async () => {
     const topic = uniqueName('workaround');
     await createTopics([topic]);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../dev/k8s/render.ts';
@@ -37,27 +37,26 @@ const finalStage = stages.at(-1)!;
 const inFinal = all.filter((i) => i.stage === finalStage);
 
 describe('Dockerfile', () => {
-  it('builds in a full Node 20 stage and runs from a slim one with production dependencies only', () => {
-    expect(stages).toEqual(['build', 'deps', 'runtime']);
+  it('runs the TypeScript sources on a slim Node 24 image with production dependencies only, nothing compiled', () => {
+    expect(stages).toEqual(['sources', 'deps', 'runtime']);
     const from = (stage: string): string => all.find((i) => i.keyword === 'FROM' && i.stage === stage)!.args;
-    expect(from('build')).toMatch(/^node:\$\{NODE_VERSION\}-bookworm AS build$/);
-    expect(from('runtime')).toMatch(/-slim AS runtime$/);
-    expect(all.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_VERSION='))?.args).toMatch(/^NODE_VERSION=20\./);
+    for (const stage of stages) expect(from(stage)).toMatch(new RegExp(`^node:\\$\\{NODE_VERSION\\}-bookworm-slim AS ${stage}$`));
+    expect(all.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_VERSION='))?.args).toMatch(/^NODE_VERSION=24\./);
     const runs = (stage: string): string => all.filter((i) => i.stage === stage && i.keyword === 'RUN').map((i) => i.args).join('\n');
-    expect(runs('build')).toContain('npm ci');
-    expect(runs('build')).toContain('npm run build');
+    expect(dockerfile).not.toMatch(/npm run build|tsc/);
     expect(runs('deps')).toMatch(/npm ci --omit=dev/);
     expect(runs('runtime')).not.toMatch(/npm (ci|install)/);
   });
 
-  it('copies into the runtime only from stages that exist, and never the TypeScript sources or tests', () => {
+  it('copies into the runtime only from stages that exist, never tests or the dev-only commands', () => {
     const copies = inFinal.filter((i) => i.keyword === 'COPY');
     for (const copy of copies) {
       const from = /--from=(\S+)/.exec(copy.args)?.[1];
       if (from !== undefined) expect(stages).toContain(from);
       else expect(copy.args, 'only package.json comes from the context').toBe('package.json ./');
     }
-    expect(copies.map((c) => c.args).join('\n')).toMatch(/\/app\/dist \.\/dist/);
+    expect(copies.map((c) => c.args).join('\n')).toMatch(/--from=sources \/out\/ \.\//);
+    expect(dockerfile).toMatch(/case "\$f" in bin\/dev-stack\|bin\/demo\|bin\/demo\.ts\)/);
   });
 
   it('runs as a numeric non-root user', () => {
@@ -84,12 +83,9 @@ describe('Dockerfile', () => {
     expect(inFinal.find((i) => i.keyword === 'CMD')?.args).toBe('["/app/bin/calibrator"]');
   });
 
-  it('ships bin/run-ts, which runs dist/bin/<name>.js when bin/<name>.ts is absent', () => {
+  it('ships bin/run-ts, which runs bin/<name>.ts with node itself, on the image\'s Node 24', () => {
     const runTs = readFileSync(join(repoRoot, 'bin', 'run-ts'), 'utf8');
-    expect(runTs).toContain('exec node --enable-source-maps "$root/dist/bin/$name.js"');
-    expect(dockerfile).toMatch(/case "\$f" in \*\.ts\|/);
-    expect(existsSync(join(repoRoot, 'tsconfig.build.json'))).toBe(true);
-    const build = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-    expect(build.include).toContain('bin');
+    expect(runTs).toContain('exec "$root/bin/node24" node "$root/bin/$name.ts" "$@"');
+    expect(runTs).not.toMatch(/tsx|dist\//);
   });
 });

@@ -1,7 +1,7 @@
 // Drops the records of aborted transactions from a read_committed fetch response, the way
-// Kafka's Java consumer does. @platformatic/kafka 1.35 keys aborted ranges by producer id and
-// keeps only the last one, so a producer's earlier aborted transactions in the same response
-// leak through; this runs after its filter and must never drop a committed record.
+// Kafka's Java consumer does. @platformatic/kafka (1.35 and 2.12 alike) keys aborted ranges by
+// producer id and keeps only the last one, so a producer's earlier aborted transactions in the
+// same response leak through; this runs after its filter and must never drop a committed record.
 import type { Consumer } from '@platformatic/kafka';
 
 /** The fetch response the consumer's stream reads (the client does not export the type by name). */
@@ -18,7 +18,7 @@ const ABORT_MARKER = 0;
 export function dropAbortedRecords(response: FetchResponse): FetchResponse {
   for (const topic of response.responses) {
     for (const partition of topic.partitions) {
-      if (!partition.records || partition.abortedTransactions.length === 0) continue;
+      if (!partition.records || !partition.abortedTransactions?.length) continue;
       const pending = [...partition.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
       const aborting = new Set<bigint>();
       for (const batch of partition.records) {

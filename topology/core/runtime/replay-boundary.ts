@@ -77,10 +77,10 @@ export interface GroupMetadata {
 export function offsetCommitMarker(topic: string, partition: number, offset: bigint, consumer: GroupMetadata): RuntimeMessage {
   const key = Buffer.alloc(0);
   const message: RuntimeMessage = {
-    topic, partition, offset: offset - 1n, timestamp: 0n, key, value: key, headers: new Map(),
+    topic, partition, offset: offset - 1n, timestamp: 0n, key, value: key, headers: new Map(), headerEntries: [], leaderEpoch: -1,
     metadata: { consumer },
     commit: () => undefined,
-    toJSON: () => ({ topic, partition, offset: String(offset - 1n), timestamp: '0', key, value: key, headers: [], metadata: { consumer } }),
+    toJSON: () => ({ topic, partition, offset: String(offset - 1n), timestamp: '0', key, value: key, headers: [], leaderEpoch: -1, metadata: { consumer } }),
   };
   return message;
 }

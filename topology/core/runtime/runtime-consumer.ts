@@ -1,9 +1,12 @@
-// The runtime's Kafka consumer: @platformatic/kafka's Consumer with the two fixes exactly-once
+// The runtime's Kafka consumer: @platformatic/kafka's Consumer with the three fixes exactly-once
 // needs, kept in this one place (docs/architecture.md#kafka-client-notes; test/integration/core/client-behaviour.test.ts proves them):
 //  1. read_committed must drop EVERY aborted transaction in a fetch response (dropAbortedRecords);
 //  2. committed offsets are read with require_stable, so a new owner of a partition waits for a
-//     pending transactional offset commit instead of re-reading records already committed.
+//     pending transactional offset commit instead of re-reading records already committed;
+//  3. a member fenced by another process with its group.instance.id (FENCED_INSTANCE_ID) stops
+//     being a member instead of rejoining, which 2.x does and which would fence the newcomer back.
 // It must never change which records exist; it only removes aborted ones and waits.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { CallbackWithPromise, ConsumerOptions, FetchOptions, ListCommitsOptions, Offsets } from '@platformatic/kafka';
 import { dropAbortedRecords } from './aborted-records.ts';
@@ -19,11 +22,14 @@ export type RuntimeConsumerOptions = ConsumerOptions<Buffer, Buffer, string, Buf
 };
 
 const UNSTABLE_RETRY_MS = 200;
+/** The client's tracing channel for heartbeats: its `error` event fires before the client handles the error. */
+const HEARTBEAT_ERRORS = 'tracing:plt:kafka:consumer:heartbeat:error';
 
 export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
   readonly #admin: Admin;
   readonly #readCommitted: boolean;
   readonly #stableOffsetsTimeoutMs: number;
+  readonly #onHeartbeatError: (context: unknown) => void;
   /** How many times a committed-offset read found a pending transactional commit and waited. */
   unstableOffsetWaits = 0;
 
@@ -38,6 +44,17 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
       ...clientConnection({ tls, sasl, tlsServerName, connectTimeout }),
       retries: 0,
     });
+    this.#onHeartbeatError = (context) => {
+      const { client, error } = context as { client?: unknown; error?: unknown };
+      if (client !== this || !isKafkaError(error, 'FENCED_INSTANCE_ID')) return;
+      // Another process joined with our group.instance.id. @platformatic/kafka 2.x answers by
+      // rejoining with a fresh member id, which takes the id back and fences the newcomer, and
+      // it no longer reports the error. Leaving first (this runs before the client's own
+      // handling) turns that rejoin into a no-op; the event is what 1.x emitted, for the runtime.
+      this.leaveGroup(true, () => undefined);
+      this.emit('consumer:heartbeat:error', { groupId: this.groupId, memberId: this.memberId, generationId: this.generationId, error });
+    };
+    subscribe(HEARTBEAT_ERRORS, this.#onHeartbeatError);
   }
 
   override fetch(options: FetchOptions<Buffer, Buffer, string, Buffer>, callback: CallbackWithPromise<FetchResponse>): void;
@@ -67,6 +84,7 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
   override close(force: boolean | CallbackWithPromise<void>, callback?: CallbackWithPromise<void>): void;
   override close(force?: boolean): Promise<void>;
   override close(force?: boolean | CallbackWithPromise<void>, callback?: CallbackWithPromise<void>): void | Promise<void> {
+    unsubscribe(HEARTBEAT_ERRORS, this.#onHeartbeatError);
     const closing = (async () => {
       try {
         await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 // Creates the runtime's one producer per instance. Under exactly_once it is transactional with
 // the STABLE id `${applicationId}-${instanceId}`, and asks the broker for a fresh producer id
-// (client-workarounds.ts: @platformatic/kafka 1.35 otherwise sends 0/0, which the broker
+// (client-workarounds.ts: @platformatic/kafka 1.35 and 2.12 otherwise send 0/0, which the broker
 // refuses with PRODUCER_FENCED once the id has been used before). Never shared between instances.
 import { Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';

@@ -11,7 +11,8 @@ import type { TaskFactory, TaskIO } from '../../../../topology/core/task.ts';
 function message(offset: number, value: string): RuntimeMessage {
   return {
     topic: 'in', partition: 2, offset: BigInt(offset), timestamp: 1_000n + BigInt(offset), key: Buffer.from(`k${offset}`),
-    value: Buffer.from(value), headers: new Map([['trace', Buffer.from('t1')]]), metadata: {}, commit: () => undefined, toJSON: () => ({}) as never,
+    value: Buffer.from(value), headers: new Map([['trace', Buffer.from('t1')]]), headerEntries: [['trace', Buffer.from('t1')]], leaderEpoch: 0,
+    metadata: {}, commit: () => undefined, toJSON: () => ({}) as never,
   };
 }
 
