@@ -11,6 +11,8 @@ import { parseReadingKey, sensorPart } from '../contract/reading-key.ts';
 import { CalibrationError } from './errors.ts';
 import type { ProfileSet } from './profile.ts';
 import { defaultTopicNames } from '../contract/topics.ts';
+import { OutputFormats } from './output-format.ts';
+import type { OutputFormat } from './output-format.ts';
 
 export interface CalibrationTopologyOptions {
   /**
@@ -29,8 +31,8 @@ export interface CalibrationTopologyOptions {
   outputFormat?: OutputFormat;
 }
 
-export const OutputFormats = ['kalibra', 'connect-json'] as const;
-export type OutputFormat = (typeof OutputFormats)[number];
+export { OutputFormats } from './output-format.ts';
+export type { OutputFormat } from './output-format.ts';
 
 /** The part of an output key the partitioner hashes, so a sensor keeps one partition in either format. */
 export function outputPartitionKey(format: OutputFormat): (key: Buffer) => Buffer {

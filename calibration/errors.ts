@@ -1,7 +1,7 @@
 // Every error the calibration domain reports: bad profiles (with file:line:col), bad raw
 // readings (one DLQ code per cause) and bad command options. Codes are a closed list so
 // dashboards and DLQ consumers can rely on them; messages are for people.
-import { KalibraError } from '../topology/index.ts';
+import { KalibraError } from '../topology/core/ops/index.ts';
 import type { KalibraErrorOptions } from '../topology/index.ts';
 
 /** Why a raw reading was sent to readings.dlq; the value of the `kalibra.error.code` header. */

@@ -1,7 +1,7 @@
 // The topics Kalibra's calibration pipeline needs, with their partitions and configs: the
 // single source of truth that `bin/topics apply` creates and checks and that k8s/ KafkaTopic
 // resources must equal (a unit test compares them). Pure values; it never talks to a broker.
-import { CoreError } from '../topology/index.ts';
+import { OpsError } from '../topology/core/ops/index.ts';
 
 export const TopicRoles = ['raw', 'calibrated', 'dlq', 'replayState'] as const;
 export type TopicRole = (typeof TopicRoles)[number];
@@ -53,7 +53,7 @@ export interface TopicSpecOptions {
 function positiveInteger(option: string, value: number | undefined, fallback: number): number {
   const chosen = value ?? fallback;
   if (!Number.isInteger(chosen) || chosen < 1) {
-    throw new CoreError('CONFIG_INVALID', `${option} must be a positive integer, got ${String(value)}`);
+    throw new OpsError('CONFIG_INVALID', `${option} must be a positive integer, got ${String(value)}`);
   }
   return chosen;
 }
@@ -64,7 +64,7 @@ export function desiredTopics(options: TopicSpecOptions = {}): TopicSpec[] {
   const replicationFactor = positiveInteger('replicationFactor', options.replicationFactor, DEFAULT_REPLICATION_FACTOR);
   const minInsync = positiveInteger('minInsyncReplicas', options.minInsyncReplicas, replicationFactor >= 3 ? 2 : 1);
   if (minInsync > replicationFactor) {
-    throw new CoreError('CONFIG_INVALID',
+    throw new OpsError('CONFIG_INVALID',
       `minInsyncReplicas (${minInsync}) must not exceed replicationFactor (${replicationFactor}): every write would fail`);
   }
   const names = { ...defaultTopicNames, ...options.names };
@@ -72,9 +72,9 @@ export function desiredTopics(options: TopicSpecOptions = {}): TopicSpec[] {
   for (const role of TopicRoles) {
     const name = names[role];
     if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name)) {
-      throw new CoreError('CONFIG_INVALID', `names.${role}: '${name}' is not a valid Kafka topic name`);
+      throw new OpsError('CONFIG_INVALID', `names.${role}: '${name}' is not a valid Kafka topic name`);
     }
-    if (seen.has(name)) throw new CoreError('CONFIG_INVALID', `names.${role}: '${name}' is used for two topics`);
+    if (seen.has(name)) throw new OpsError('CONFIG_INVALID', `names.${role}: '${name}' is used for two topics`);
     seen.add(name);
   }
   // Every topic is written with acks=all (transactions); min.insync.replicas is what makes that durable.

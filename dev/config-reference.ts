@@ -1,7 +1,7 @@
 // Generates the Markdown configuration reference from option declarations, so the README
 // can never disagree with `--help`. Prints it, writes it between the markers in a file
 // (--write), or fails when that file is out of date (--check, for CI).
-//   node --import tsx dev/config-reference.ts [--write README.md | --check README.md] <module>[#export] ...
+//   bin/node24 node dev/config-reference.ts [--write README.md | --check README.md] <module>[#export] ...
 // A module given without #export contributes every exported declaration group, in source order.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 // Writes docs/metrics.md, the table of every metric the processes register, from the code
 // (dev/monitoring/metric-catalog.ts); --check exits 1 when the file is out of date.
-//   node --import tsx dev/metrics-reference.ts [--write | --check]
+//   bin/node24 node dev/metrics-reference.ts [--write | --check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metricCatalog, renderMetricsDoc } from './monitoring/metric-catalog.ts';
@@ -19,7 +19,7 @@ if (mode === '--write') {
     // missing: stale
   }
   if (current !== doc) {
-    process.stderr.write('docs/metrics.md is out of date; run node --import tsx dev/metrics-reference.ts --write\n');
+    process.stderr.write('docs/metrics.md is out of date; run bin/node24 node dev/metrics-reference.ts --write\n');
     process.exit(1);
   }
 } else if (mode === undefined) {

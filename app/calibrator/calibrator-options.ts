@@ -1,10 +1,9 @@
 // The options of bin/calibrator, declared once with topology/core/ops's config (flags, env,
 // *_FILE secrets and --help all come from here).
-import { databaseOptions, defineOptions, kafkaOptions, processOptions } from '../../topology/core/ops/index.ts';
-import { ProcessingGuarantees } from '../../topology/index.ts';
-import { OutputFormats } from '../../calibration/calibration-topology.ts';
+import { databaseOptions, defineOptions, kafkaOptions, ProcessingGuarantees, processOptions } from '../../topology/core/ops/index.ts';
+import { OutputFormats } from '../../calibration/output-format.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
-import { profileFileOptions } from '../profile-files/profile-loader.ts';
+import { profileFileOptions } from '../profile-files/profile-file-options.ts';
 
 const group = 'Calibrator';
 

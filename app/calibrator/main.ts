@@ -3,7 +3,6 @@
 // included) until SIGTERM/SIGINT.
 import { loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { calibratorCommandOptions } from './calibrator-options.ts';
-import { runCalibrator } from './run-calibrator.ts';
 
 /** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
 export async function main(): Promise<void> {
@@ -11,5 +10,7 @@ export async function main(): Promise<void> {
     usage: 'bin/calibrator [options]',
     summary: 'Calibrates raw readings into calibrated readings, exactly once, with hot-reloaded profiles. Serves /healthz, /readyz and /metrics.',
   });
+  // Loaded only now: --help and argument errors never load the Kafka client or pg.
+  const { runCalibrator } = await import('./run-calibrator.ts');
   await runCalibrator(config.values, config.secrets);
 }

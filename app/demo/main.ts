@@ -2,11 +2,8 @@
 // --headless for a fixed --duration. Parse, run the demo (run-demo.ts), print.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isKalibraError, parseTimeSpec } from '../../topology/index.ts';
-import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
+import { kafkaConnectionOptions, loadConfigOrExit, parseTimeSpec } from '../../topology/core/ops/index.ts';
 import { demoCommandOptions } from './demo-options.ts';
-import { recalibrationHint } from './recalibration-hint.ts';
-import { runDemo } from './run-demo.ts';
 
 /** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
 export async function main(): Promise<void> {
@@ -21,7 +18,7 @@ export async function main(): Promise<void> {
     try {
       parseTimeSpec(values.backfill, Date.now(), '--backfill');
     } catch (error) {
-      process.stderr.write(`bin/demo: ${isKalibraError(error) ? error.message : String(error)}\n`);
+      process.stderr.write(`bin/demo: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(2);
     }
   }
@@ -38,6 +35,9 @@ export async function main(): Promise<void> {
 
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const say = (line: string): void => { process.stderr.write(`[demo] ${line}\n`); };
+  // Loaded only now: --help and argument errors never load the Kafka client or pg.
+  const { runDemo } = await import('./run-demo.ts');
+  const { recalibrationHint } = await import('./recalibration-hint.ts');
   try {
     const summary = await runDemo({
       config: values,
@@ -52,7 +52,7 @@ export async function main(): Promise<void> {
     if (values.headless) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else process.stdout.write(`\n${recalibrationHint(values.backfill).join('\n')}\n`);
   } catch (error) {
-    say(`failed: ${isKalibraError(error) ? error.message : String(error)}`);
+    say(`failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }

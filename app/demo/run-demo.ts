@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
-import { parseTimeSpec } from '../../topology/index.ts';
+import { parseTimeSpec } from '../../topology/core/ops/index.ts';
 import { fleet } from '../simulate/sensor-models.ts';
 import { runSimulator } from '../simulate/run-simulator.ts';
 import type { SimulatedRecord } from '../simulate/readings.ts';

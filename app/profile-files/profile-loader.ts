@@ -7,23 +7,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { defineOptions } from '../../topology/core/ops/index.ts';
+import { DEFAULT_PROFILE_MAX_BYTES } from './profile-file-options.ts';
 import { CalibrationError, profileInvalid } from '../../calibration/errors.ts';
 import type { ProfileIssue } from '../../calibration/errors.ts';
 import { profileSetOf } from '../../calibration/profile.ts';
 import type { Profile, ProfileSet } from '../../calibration/profile.ts';
 import { parseProfile } from '../../calibration/profile-parser.ts';
-
-/** A profile is a few KiB; 1 MiB holds the longest table a profile may have (MAX_ARRAY_ITEMS points) several times over. */
-export const DEFAULT_PROFILE_MAX_BYTES = 1024 * 1024;
-
-/** Shared by bin/calibrator and bin/profiles, so both check a directory the same way. */
-export const profileFileOptions = defineOptions({
-  profileMaxBytes: {
-    env: 'KALIBRA_PROFILE_MAX_BYTES', type: 'int', min: 1, default: DEFAULT_PROFILE_MAX_BYTES, placeholder: 'bytes', group: 'Calibrator',
-    description: 'Largest profile file accepted, in bytes; a larger one is invalid (reported with its size and the limit) and is not parsed.',
-  },
-});
 
 export interface ProfileFilesOptions {
   /** Files larger than this are reported as invalid without being read. Default DEFAULT_PROFILE_MAX_BYTES. */

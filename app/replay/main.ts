@@ -3,9 +3,7 @@
 // runReplayCommand (replay-command.ts) over the library's replay protocol. Never takes a secret
 // as a flag.
 import { createInterface } from 'node:readline/promises';
-import { Admin } from '@platformatic/kafka';
 import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
-import { runReplayCommand } from './replay-command.ts';
 import { replaySelector } from '../../contract/replay-selector.ts';
 import { replayCommandOptions as declarations } from './replay-command-options.ts';
 
@@ -28,6 +26,9 @@ export async function main(): Promise<void> {
   process.on('SIGTERM', () => controller.abort());
 
   const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-replay' });
+  // Loaded only now: --help and argument errors never load the Kafka client.
+  const { Admin } = await import('@platformatic/kafka');
+  const { runReplayCommand } = await import('./replay-command.ts');
   const admin = new Admin({ ...connection, retries: 2 });
   const interactive = process.stdin.isTTY && process.stderr.isTTY;
   try {

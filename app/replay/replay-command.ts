@@ -4,7 +4,8 @@
 // and leaves the group's offsets and the replay-state topic as they were.
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
-import { isKalibraError, parseTimeSpec, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
+import { parseTimeSpec } from '../../topology/core/ops/index.ts';
+import { isKalibraError, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
 import type { ReplayPlan, ReplayProgress, ReplayRequest, StateLocation } from '../../topology/index.ts';
 
 export const EXIT_DONE = 0;

@@ -1,8 +1,6 @@
 // bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
-import { kafkaConnectionOptions, kafkaOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
-import { isKalibraError, parseTimeSpec } from '../../topology/index.ts';
+import { kafkaConnectionOptions, kafkaOptions, loadConfigOrExit, parseTimeSpec } from '../../topology/core/ops/index.ts';
 import { fleet } from './sensor-models.ts';
-import { runSimulator } from './run-simulator.ts';
 import { simulatorOptions } from './simulator-options.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 
@@ -19,7 +17,7 @@ export async function main(): Promise<void> {
   try {
     startMs = values.start === undefined ? undefined : parseTimeSpec(values.start, Date.now(), '--start');
   } catch (error) {
-    process.stderr.write(`bin/simulate: ${isKalibraError(error) ? error.message : String(error)}\n`);
+    process.stderr.write(`bin/simulate: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
 
@@ -28,6 +26,8 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', () => controller.abort());
 
   const sensors = fleet(values.sensors);
+  // Loaded only now: --help and argument errors never load the Kafka client.
+  const { runSimulator } = await import('./run-simulator.ts');
   let lastReport = 0;
   const stats = await runSimulator({
     connection: await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-simulate' }),

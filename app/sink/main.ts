@@ -3,7 +3,6 @@
 // the process then lives until SIGTERM/SIGINT, and exits 0 after a clean stop.
 import { loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { sinkCommandOptions } from './sink-command-options.ts';
-import { runSink } from './run-sink.ts';
 
 /** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
 export async function main(): Promise<void> {
@@ -11,5 +10,7 @@ export async function main(): Promise<void> {
     usage: 'bin/sink --mapping raw|calibrated [options]',
     summary: 'Writes one topic to Postgres exactly once: rows and the Kafka offsets they came from commit in one transaction.',
   });
+  // Loaded only now: --help and argument errors never load the Kafka client or pg.
+  const { runSink } = await import('./run-sink.ts');
   await runSink(config.values, config.secrets);
 }

@@ -5,8 +5,7 @@
 import { databaseOptions, defineOptions, kafkaOptions, processOptions, resolveInstanceId } from '../../topology/core/ops/index.ts';
 import type { ConfigValues, KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
-import { MappingNames } from '../../connectors/postgres/mappings/mapping.ts';
-import { DEFAULT_WRITE_METHOD, WriteMethods } from '../../connectors/postgres/row-writers.ts';
+import { DEFAULT_WRITE_METHOD, MappingNames, WriteMethods } from '../../connectors/postgres/sink-names.ts';
 import type { SinkOptions } from '../../connectors/postgres/sink-options.ts';
 
 const group = 'Sink';

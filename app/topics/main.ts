@@ -1,12 +1,10 @@
 // `bin/topics apply [--check]`: creates Kalibra's topics and keeps their configs as desired
 // (contract/topics.ts). Parses flags and environment, calls applyTopics,
 // prints one line per topic finding. Never takes a secret as a flag.
-import { Admin } from '@platformatic/kafka';
 import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { topicNames } from '../../contract/topic-options.ts';
 import { topicsCommandOptions } from './topics-command-options.ts';
 import { desiredTopics } from '../../contract/topics.ts';
-import { applyTopics, formatTopicsReport } from './topics-apply.ts';
 
 /** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
 export async function main(): Promise<void> {
@@ -35,7 +33,11 @@ export async function main(): Promise<void> {
     fail(error instanceof Error ? error.message : String(error));
   }
 
-  const admin = new Admin(await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-topics' }));
+  const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-topics' });
+  // Loaded only now: --help and argument errors never load the Kafka client.
+  const { Admin } = await import('@platformatic/kafka');
+  const { applyTopics, formatTopicsReport } = await import('./topics-apply.ts');
+  const admin = new Admin(connection);
   try {
     const report = await applyTopics({ admin, topics, check: values.check });
     for (const line of formatTopicsReport(report, topics)) process.stdout.write(`${line}\n`);

@@ -11,11 +11,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Mapping, Row } from './mappings/mapping.ts';
 import { copyIntoStageSql, copyTextLine, createStageSql, deleteKeysSql, unnestUpsertSql, upsertFromStageSql } from './sql.ts';
 
-export const WriteMethods = ['copy', 'unnest'] as const;
-export type WriteMethod = (typeof WriteMethods)[number];
-
-/** Chosen by bench/sink.bench.ts (see bench/RESULTS.md). */
-export const DEFAULT_WRITE_METHOD: WriteMethod = 'copy';
+import type { WriteMethod } from './sink-names.ts';
+export { DEFAULT_WRITE_METHOD, WriteMethods } from './sink-names.ts';
+export type { WriteMethod } from './sink-names.ts';
 
 const COPY_CHUNK_ROWS = 500;
 

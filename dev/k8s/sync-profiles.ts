@@ -1,4 +1,4 @@
-// `node --import tsx dev/k8s/sync-profiles.ts [--check]`: makes the file list of the
+// `bin/node24 node dev/k8s/sync-profiles.ts [--check]`: makes the file list of the
 // profiles ConfigMap (k8s/profiles/kustomization.yaml) equal to calibration-profiles/*.yaml.
 // Kustomize has no globs, so without this a new profile would silently not be deployed.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// `node --import tsx dev/k8s/vendor-crds.ts <project>-<version> <url>... [--from <dir>]`:
+// `bin/node24 node dev/k8s/vendor-crds.ts <project>-<version> <url>... [--from <dir>]`:
 // copies published CustomResourceDefinitions into dev/k8s/schemas/<project>-<version>/ as the
 // data dev/k8s/check.ts validates against. Each CRD is kept as published except that its
 // `description` fields are removed (the validator never reads them; they are four fifths of
@@ -59,7 +59,7 @@ async function main(args: string[]): Promise<number> {
   const from = fromAt < 0 ? undefined : args[fromAt + 1];
   const [folder, ...urls] = fromAt < 0 ? args : [...args.slice(0, fromAt), ...args.slice(fromAt + 2)];
   if (folder === undefined || !/^[a-z0-9-]+-\d[\w.-]*$/.test(folder) || urls.length === 0 || (fromAt >= 0 && from === undefined)) {
-    process.stderr.write('usage: node --import tsx dev/k8s/vendor-crds.ts <project>-<version> <url>... [--from <dir>]\n');
+    process.stderr.write('usage: bin/node24 node dev/k8s/vendor-crds.ts <project>-<version> <url>... [--from <dir>]\n');
     return 2;
   }
   const dir = join(vendoredSchemasDir, folder);

@@ -32,8 +32,9 @@ export interface Mapping {
   toRow(record: SourceRecord & { value: Buffer }): Row;
 }
 
-export const MappingNames = ['raw', 'calibrated'] as const;
-export type MappingName = (typeof MappingNames)[number];
+export { MappingNames } from '../sink-names.ts';
+export type { MappingName } from '../sink-names.ts';
+import type { MappingName } from '../sink-names.ts';
 
 /** Where the key columns sit in a row, sensor id first, then ts. */
 export function keyIndexes(mapping: Mapping): readonly [sensorId: number, ts: number] {

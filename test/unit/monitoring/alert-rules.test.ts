@@ -21,7 +21,7 @@ async function promtool(...args: string[]): Promise<string> {
     return stdout + stderr;
   } catch (error) {
     const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`promtool ${args.join(' ')} failed (install Debian's prometheus package for promtool): ${message}\n${stdout}${stderr}`);
+    throw new Error(`promtool ${args.join(' ')} failed (install Debian's prometheus package for promtool): ${message}\n${stdout}${stderr}`, { cause: error });
   }
 }
 

@@ -1,6 +1,10 @@
 // Public entry of the operational plumbing (config, Kafka connection options, logging,
 // metrics, ops HTTP server, shutdown): the package entry `kalibra/ops`, and the one list of
-// these exports (topology/index.ts does not repeat them). Named exports only.
+// these exports (topology/index.ts does not repeat them). Named exports only. It loads neither
+// the Kafka client nor pg, so a command can parse its options and answer --help with it alone.
+// The library's error base class, for code that defines its own errors without loading a client.
+export { isKalibraError, KalibraError } from '../errors.ts';
+export type { KalibraErrorOptions } from '../errors.ts';
 export { ConfigError, OpsError, OpsErrorCodes } from './errors.ts';
 export type { ConfigIssue, OpsErrorCode } from './errors.ts';
 
@@ -17,6 +21,11 @@ export type { OptionFacts } from './config/describe-option.ts';
 export { loadConfigOrExit, USAGE_EXIT_CODE } from './config/command-line.ts';
 export type { CommandLineOptions, LoadedConfig } from './config/command-line.ts';
 export { databaseOptions } from './config/database-options.ts';
+// Values a command declares options with, from modules that load no client: time specs
+// (--from 2h, --start 2026-01-01) and the runtime's processing guarantees.
+export { parseTimeSpec } from '../replay/time-spec.ts';
+export { ProcessingGuarantees } from '../runtime/options.ts';
+export type { ProcessingGuarantee } from '../runtime/options.ts';
 export { processOptions, resolveInstanceId } from './config/process-options.ts';
 
 export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.ts';

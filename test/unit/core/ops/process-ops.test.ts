@@ -21,7 +21,7 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 /** Runs the fixture; `whenListening` gets the ops port once the server logs it. Resolves with exit code, raw stderr and its JSON lines. */
 function runChild(env: Record<string, string>, whenListening: (port: number, kill: (signal: NodeJS.Signals) => void) => Promise<void>) {
   return new Promise<{ code: number | null; stderr: string; lines: Line[]; checks: Promise<void> }>((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+    const proc = spawn(process.execPath, [child], {
       env: { ...process.env, KALIBRA_HTTP_PORT: '0', KALIBRA_INSTANCE_ID: 'fixture-0', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

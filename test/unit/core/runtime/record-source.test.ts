@@ -5,7 +5,8 @@ import type { RuntimeMessage } from '../../../../topology/core/runtime/record-so
 function message(fields: Partial<RuntimeMessage>): RuntimeMessage {
   return {
     topic: 'in', partition: 1, offset: 7n, timestamp: 1_000n, key: Buffer.from('k'), value: Buffer.from('v'),
-    headers: new Map([['trace', Buffer.from('t1')]]), metadata: {}, commit: () => undefined, toJSON: () => ({}) as never,
+    headers: new Map([['trace', Buffer.from('t1')]]), headerEntries: [['trace', Buffer.from('t1')]], leaderEpoch: -1,
+    metadata: {}, commit: () => undefined, toJSON: () => ({}) as never,
     ...fields,
   };
 }

@@ -15,7 +15,7 @@ interface Run {
 /** Starts the child, waits for "ready", sends `signals` (each after the previous hook output count is reached), returns what happened. */
 function runChild(env: Record<string, string>, signals: { signal: NodeJS.Signals; afterLines: number }[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let stdout = '';
     let stderr = '';
