@@ -43,7 +43,7 @@ describe('the Postgres sink under SIGKILL', () => {
     const env = {
       KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: connector,
       KALIBRA_GROUP_ID: uniqueName('crash-group'), KALIBRA_INSTANCE_ID: 'crash-sink-0', KALIBRA_SINK_BATCH_SIZE: '1000',
-      KALIBRA_SINK_SESSION_TIMEOUT: '6000', KALIBRA_LOG_LEVEL: 'info',
+      KALIBRA_SINK_SESSION_TIMEOUT: '6s', KALIBRA_LOG_LEVEL: 'info',
     };
     const chunks = workload();
     const all = chunks.flat();

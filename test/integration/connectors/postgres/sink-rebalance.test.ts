@@ -22,7 +22,7 @@ describe('sink instances sharing a consumer group', () => {
     await installOffsetsAudit(client, schema);
     const env = {
       KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: 'rebalance',
-      KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT: '6000',
+      KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT: '6s',
     };
     const start = async (id: string): Promise<SinkProcess> => {
       const sink = spawnSink(['--mapping', 'raw'], { ...env, KALIBRA_INSTANCE_ID: id });
