@@ -1,5 +1,6 @@
 // bin/replay against a real broker: bad arguments print one line, exit 2 and change nothing
-// (the group's committed offsets and the replay-state topic are compared before and after);
+// (the group's committed offsets and the replay-state topic are compared before and after),
+// an unconfirmed replay (no terminal, no --yes) exits 1 and changes nothing;
 // --dry-run prints the plan and changes nothing; and one spawn of bin/replay for its exit codes.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -127,8 +128,10 @@ describe('bin/replay against a broker', () => {
     const bad = await spawnReplay(['--from', '2026-01-01T00:00:05Z', '--to', '2026-01-01T00:00:01Z']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    // Piped stdin, no --yes: nobody could confirm, so "not confirmed" (1), as the README says.
     const noYes = await spawnReplay(['--from', '2026-01-01T00:00:05Z']);
-    expect(noYes.code).toBe(2);
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toContain('not confirmed');
     expect(noYes.stderr).toContain('--yes');
 
     // Offline, with the group already past the end: moving the offsets back is the replay; it
