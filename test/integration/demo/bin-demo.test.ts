@@ -169,7 +169,10 @@ describe('bin/demo', () => {
     expect(await exited).toBe(0);
     expect(processesWith(name)).toEqual([]);
     expect(stdout).toContain('Stopped cleanly. Next, try a recalibration:');
-    expect(stdout).toContain('bin/replay --from 10m --dry-run');
+    expect(stdout).toContain('bin/replay --from 10m --sensor sensor-001 --dry-run');
+    expect(stdout).toContain('git checkout calibration-profiles/sensor-001.yaml');
+    // The view's replay line: none yet in this test's own group, and the --from that covers the run.
+    expect(stdout).toMatch(/replay {6}none requested yet; to recalibrate every row of this run: bin\/replay --from \d{4}-/);
   });
 });
 

@@ -75,13 +75,16 @@ describe('bin/replay against a broker', () => {
       [{ from: '2026-01-01T00:00:05Z', stateTopic: uniqueName('no-state') }, /replay-state topic "no-state-[0-9a-f]+" is missing/],
       [{ from: 'a while ago' }, /cannot read "a while ago"/],
       [{ to: '2026-01-01T00:00:05Z' }, /--to needs --from/],
-      [{ from: '2026-01-01T00:00:05Z', yes: false }, /pass --yes/],
+      [{ from: '2026-01-01T00:00:05Z', sensors: ['not a sensor'] }, /--sensor "not a sensor": not a sensor id/],
     ];
     for (const [overrides, pattern] of cases) {
       const { code, err } = await run(w, overrides);
       expect({ code, err }).toMatchObject({ code: 2, err: expect.stringMatching(pattern) as unknown });
       expect(err.trim().split('\n')).toHaveLength(1);
     }
+    // Not a bad argument: nobody could confirm (no terminal, no --yes). Exit 1, nothing changed.
+    const unconfirmed = await run(w, { from: '2026-01-01T00:00:05Z', yes: false });
+    expect({ code: unconfirmed.code, err: unconfirmed.err }).toMatchObject({ code: 1, err: expect.stringMatching(/not confirmed .*pass --yes/) as unknown });
     expect(await snapshot(w)).toBe(before);
   }, 60_000);
 
