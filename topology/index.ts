@@ -72,4 +72,4 @@ export { readReplayState } from './core/replay/state-store.ts';
 export type { StateLocation } from './core/replay/state-store.ts';
 export type { ReplayRequest } from './core/replay/state.ts';
 export { renderProgress, watchReplay } from './core/replay/progress.ts';
-export type { ReplayProgress, WatchOptions } from './core/replay/progress.ts';
+export type { PartitionProgress, ReplayProgress, WatchOptions } from './core/replay/progress.ts';

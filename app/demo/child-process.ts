@@ -53,12 +53,17 @@ export class DemoChild {
   }
 
   async ready(): Promise<boolean> {
+    return (await this.readiness()) === 'ready';
+  }
+
+  /** /readyz's answer; 'busy' when none came within 1 s (a process deep in a back-fill), which is not the same as not ready. */
+  async readiness(): Promise<'ready' | 'not ready' | 'busy'> {
     try {
       const response = await fetch(`http://127.0.0.1:${this.spec.port}/readyz`, { signal: AbortSignal.timeout(1_000) });
       await response.body?.cancel();
-      return response.status === 200;
-    } catch {
-      return false;
+      return response.status === 200 ? 'ready' : 'not ready';
+    } catch (error) {
+      return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? 'busy' : 'not ready';
     }
   }
 

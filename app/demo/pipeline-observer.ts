@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { quoteIdentifier } from '../../connectors/postgres/identifiers.ts';
 import { OFFSETS_CHANNEL } from '../../connectors/postgres/sql.ts';
-import type { SensorLine } from './demo-state.ts';
+import type { ReplayRows, SensorLine } from './demo-state.ts';
 import { LatencyWindow } from './latency-window.ts';
 import type { RowKey } from './latency-window.ts';
 
@@ -97,6 +97,17 @@ export class PipelineObserver {
         return [];
       }
     };
+    // One snapshot of the database for all three queries, so the counts and the newest rows never
+    // contradict each other (a fresh schema once showed five sensors' values beside "calibrated_readings 0").
+    await this.#client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY').catch(() => undefined);
+    try {
+      return await this.#snapshotQueries(s, latest);
+    } finally {
+      await this.#client.query('COMMIT').catch(() => undefined);
+    }
+  }
+
+  async #snapshotQueries(s: string, latest: <R extends pg.QueryResultRow>(sql: string) => Promise<R[]>): Promise<TableSnapshot> {
     const [counts] = await latest<{ raw: string; calibrated: string }>(
       `SELECT (SELECT count(*) FROM ${s}.raw_readings) AS raw, (SELECT count(*) FROM ${s}.calibrated_readings) AS calibrated`);
     // Newest row per sensor by a loose index scan over the primary key (sensor_id, ts): a few
@@ -131,6 +142,46 @@ export class PipelineObserver {
       calibratedRows: Number(counts?.calibrated ?? 0),
       sensors: [...sensors.values()].sort((a, b) => a.sensorId.localeCompare(b.sensorId)),
     };
+  }
+
+  /**
+   * What a replay did, in one query: the rows of its window (reading time in [fromMs, toMs), its
+   * sensors) calibrated since it was requested, by the profile version they carry; those not yet;
+   * and this run's rows older than the window (from dataFromMs), which it leaves alone. Per sensor
+   * an index range scan of the primary key (sensor_id, ts), sensors found by a loose index scan.
+   */
+  async replayRows(window: { fromMs: number; toMs: number; sensors: string[] | null; requestedAtMs: number }, dataFromMs: number): Promise<ReplayRows> {
+    const table = `${quoteIdentifier(this.#options.schema)}.calibrated_readings`;
+    const sensors = window.sensors === null
+      ? `WITH RECURSIVE sensors AS (
+          (SELECT sensor_id FROM ${table} ORDER BY sensor_id LIMIT 1)
+          UNION ALL
+          SELECT (SELECT t.sensor_id FROM ${table} t WHERE t.sensor_id > sensors.sensor_id ORDER BY t.sensor_id LIMIT 1)
+          FROM sensors WHERE sensors.sensor_id IS NOT NULL
+        )`
+      : 'WITH sensors AS (SELECT unnest($5::text[]) AS sensor_id)';
+    const result = await this.#client.query<{ profile: string | null; rewritten: string; pending: string; before: string }>(`
+      ${sensors}
+      SELECT x.profile,
+        count(*) FILTER (WHERE x.ts >= $1 AND x.calibrated_at >= $3) AS rewritten,
+        count(*) FILTER (WHERE x.ts >= $1 AND (x.calibrated_at < $3 OR x.calibrated_at IS NULL)) AS pending,
+        count(*) FILTER (WHERE x.ts < $1) AS before
+      FROM sensors CROSS JOIN LATERAL (
+        SELECT c.profile, c.ts, c.calibrated_at FROM ${table} c WHERE c.sensor_id = sensors.sensor_id AND c.ts >= $4 AND c.ts < $2
+      ) x
+      WHERE sensors.sensor_id IS NOT NULL
+      GROUP BY x.profile`,
+    [new Date(window.fromMs), new Date(window.toMs), new Date(window.requestedAtMs), new Date(Math.min(dataFromMs, window.fromMs)),
+      ...(window.sensors === null ? [] : [window.sensors])]);
+    const rows: ReplayRows = { rewritten: 0, pending: 0, before: 0, byProfile: [] };
+    for (const r of result.rows) {
+      rows.rewritten += Number(r.rewritten);
+      rows.pending += Number(r.pending);
+      rows.before += Number(r.before);
+      if (Number(r.rewritten) > 0) rows.byProfile.push({ profile: r.profile, rows: Number(r.rewritten) });
+    }
+    rows.byProfile.sort((a, b) => b.rows - a.rows || String(a.profile).localeCompare(String(b.profile)));
+    return rows;
   }
 
   /** Calibrated rows with reading time in [fromMs, toMs], for the headless drain check. */

@@ -14,9 +14,10 @@ import type { demoCommandOptions } from './demo-options.ts';
 import { runStep, startChild } from './demo-processes.ts';
 import type { PipelineSettings } from './demo-processes.ts';
 import type { DemoPhase, DemoState } from './demo-state.ts';
-import { renderDemoView } from './demo-view.ts';
+import { headlessProgress, renderDemoView } from './demo-view.ts';
 import { DemoError } from './errors.ts';
 import { PipelineObserver } from './pipeline-observer.ts';
+import { ReplayObserver } from './replay-observer.ts';
 import { sumAll, sumByLabel } from './prometheus-text.ts';
 
 export type DemoConfig = ConfigValues<typeof demoCommandOptions>;
@@ -80,6 +81,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const killAll = (): void => { for (const child of children) child.killNow(); };
   process.on('exit', killAll);
   let observer: PipelineObserver | undefined;
+  let replays: ReplayObserver | undefined;
   try {
     say('bringing up the local stack (bin/dev-stack up)');
     await runStep(settings, 'dev-stack', 'bin/dev-stack', ['up'], true);
@@ -90,17 +92,29 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       children.push(child);
       return child;
     };
-    say(`starting the raw sink, then the calibrator and the calibrated sink (logs in ${logsDir})`);
+    // Each step says when it starts and when it is done: starting takes seconds per process
+    // (a Node process, its Kafka group join, its database), and silence looked like a hang.
+    const startedAt = Date.now();
+    const seconds = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+    say(`starting the raw sink (log ${join(logsDir, 'raw-sink.log')})`);
     const rawSink = await start('raw sink');
     // The calibrator's gate reads the raw sink's offsets: the raw sink must be up first.
     await rawSink.waitReady(READY_TIMEOUT_MS);
+    say(`raw sink ready after ${seconds()}; starting the calibrator and the calibrated sink (logs calibrator.log, calibrated-sink.log)`);
     const calibratedSink = await start('calibrated sink');
     const calibrator = await start('calibrator');
-    await Promise.all([calibratedSink.waitReady(READY_TIMEOUT_MS), calibrator.waitReady(READY_TIMEOUT_MS)]);
+    await Promise.all([
+      calibratedSink.waitReady(READY_TIMEOUT_MS).then(() => say(`calibrated sink ready after ${seconds()}`)),
+      calibrator.waitReady(READY_TIMEOUT_MS).then(() => say(`calibrator ready after ${seconds()}`)),
+    ]);
     if (options.signal.aborted) return finish();
 
     let phase: DemoPhase = backfillFrom === undefined ? 'live' : 'back-fill';
     let liveSinceMs: number | undefined;
+    // About how many readings the back-fill sends (each sensor every intervalMs), for "N of ~M".
+    const backfillNowMs = Date.now();
+    let backfill: DemoState['backfill'] = backfillFrom === undefined ? undefined
+      : { sent: 0, expected: Math.round(((backfillNowMs - backfillFrom) / intervalMs) * SENSORS), fromMs: backfillFrom };
     const ranges: SentRange[] = [];
     const sent = { readings: 0, duplicates: 0, malformed: 0 };
     const onRecord = (range: SentRange | undefined) => (record: SimulatedRecord): void => {
@@ -123,8 +137,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
 
     observer = new PipelineObserver({ databaseUrl: options.databaseUrl, schema: config.sinkSchema, calibratedConnector: 'kalibra-sink-calibrated', liveFromMs: Date.now() });
     await observer.start();
-    const watcher = watch(observer, {
-      calibrator, rawSink, children, logsDir, options, state: () => ({ phase, liveSinceMs, sent }),
+    const tables = observer;
+    const dataFromMs = backfillFrom ?? Date.now();
+    replays = new ReplayObserver({
+      location: { connection: options.kafka, stateTopic: config.topicReplayState, group: options.env.KALIBRA_GROUP_ID ?? 'kalibra-calibrator', topic: config.topicRaw },
+      rows: (window) => tables.replayRows(window, dataFromMs),
+    });
+    replays.start();
+    const watcher = watch(observer, replays, {
+      calibrator, rawSink, children, logsDir, options,
+      state: () => ({ phase, liveSinceMs, sent, backfill: backfill === undefined ? undefined : { ...backfill, sent: sent.readings }, replayFromMs: dataFromMs }),
       onChildExit: (error) => { childFailure ??= error; stopping.abort(); },
     });
     try {
@@ -132,7 +154,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
         say(`back-filling readings since ${new Date(backfillFrom).toISOString()}`);
         // durationMs 0: history up to now, then return; live sending starts just after.
         await simulate(backfillFrom, 0);
+        say(`back-fill done: ${sent.readings} readings sent`);
       }
+      backfill = undefined;
       phase = 'live';
       liveSinceMs = Date.now();
       say(`live: ${config.liveRate} readings/s from ${SENSORS} sensors${config.liveDuration === undefined ? ' until Ctrl-C' : ` for ${config.liveDuration / 1000} s`}`);
@@ -150,6 +174,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await Promise.all(children.map((child) => child.stop()));
     process.off('exit', killAll);
     options.signal.removeEventListener('abort', onAbort);
+    await replays?.close();
     await observer?.close();
   }
 
@@ -185,18 +210,22 @@ interface WatchContext {
   children: readonly DemoChild[];
   logsDir: string;
   options: RunDemoOptions;
-  state: () => Pick<DemoState, 'phase' | 'liveSinceMs' | 'sent'>;
+  state: () => Pick<DemoState, 'phase' | 'liveSinceMs' | 'sent' | 'backfill' | 'replayFromMs'>;
   onChildExit: (error: DemoError) => void;
 }
 
 /** Every second: read the tables and /metrics, draw the view (or a progress line), notice dead children. */
-function watch(observer: PipelineObserver, context: WatchContext): { stop: () => Promise<DemoState> } {
+function watch(observer: PipelineObserver, replays: ReplayObserver, context: WatchContext): { stop: () => Promise<DemoState> } {
   const history: { atMs: number; rows: number; sent: number }[] = [];
   let ticks = 0;
+  let lastDlq: Record<string, number> | undefined;
 
   const tick = async (): Promise<DemoState> => {
     const nowMs = Date.now();
     const [tables, calibratorMetrics, rawSinkMetrics] = await Promise.all([observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics()]);
+    // After the table figures, so the replay's rows are at least as fresh as the counts.
+    const replay = await replays.snapshot();
+    if (calibratorMetrics !== undefined) lastDlq = withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code'));
     const shared = context.state();
     history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings });
     while (history.length > 1 && history[0]!.atMs < nowMs - 5_000) history.shift();
@@ -210,23 +239,24 @@ function watch(observer: PipelineObserver, context: WatchContext): { stop: () =>
       calibratedPerSecond: rate(tables.calibratedRows, first.rows),
       sentPerSecond: rate(shared.sent.readings, first.sent),
       latency: observer.latency.summary(nowMs),
-      dlqByCode: calibratorMetrics === undefined ? undefined : withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code')),
+      dlqByCode: lastDlq,
+      dlqStale: calibratorMetrics === undefined && lastDlq !== undefined,
       rawSinkDlq: rawSinkMetrics === undefined ? undefined : sumAll(rawSinkMetrics, 'kalibra_sink_dead_lettered_total'),
       sensors: tables.sensors,
       children: await Promise.all(context.children.map(async (c) => ({
-        name: c.spec.name, port: c.spec.port, state: c.exited ? 'exited' as const : (await c.ready()) ? 'ready' as const : 'not ready' as const,
+        name: c.spec.name, port: c.spec.port, state: c.exited ? 'exited' as const : await c.readiness(),
       }))),
       logsDir: context.logsDir,
+      replay: replay.replay === undefined ? undefined : {
+        epoch: replay.replay.request.epoch, ...replay.replay.window, progress: replay.replay.progress, rows: replay.replay.rows,
+      },
+      replayProblem: replay.problem,
     };
     const dead = context.children.find((c) => c.exited);
     if (dead !== undefined) context.onChildExit(new DemoError('CHILD_EXITED', `${dead.spec.name} exited (${dead.exitDescription}); see ${dead.spec.logFile}`));
     // After Ctrl-C the screen keeps the last view and the stop messages below it.
     if (!context.options.config.headless) { if (!context.options.signal.aborted) context.options.draw(renderDemoView(state)); }
-    else if (ticks++ % 5 === 0) {
-      const l = state.latency;
-      context.options.say(`${state.phase}: sent ${state.sent.readings}, rows raw ${state.rows.raw} calibrated ${state.rows.calibrated}, `
-        + `p50 ${l.p50Ms ?? '—'} ms p99 ${l.p99Ms ?? '—'} ms over ${l.samples}`);
-    }
+    else if (ticks++ % 5 === 0) context.options.say(headlessProgress(state));
     return state;
   };
 

@@ -5,6 +5,7 @@
 import { flagName, parseValue } from '../../topology/core/ops/index.ts';
 import { CalibrationError, formatIssue } from '../../calibration/errors.ts';
 import { parseIsoInstant } from '../../calibration/iso-time.ts';
+import { parseTimeSpec } from '../../topology/core/ops/index.ts';
 import { versionAt } from '../../calibration/profile.ts';
 import type { ProfileVersion } from '../../calibration/profile.ts';
 import { loadProfiles } from '../profile-files/profile-loader.ts';
@@ -32,7 +33,8 @@ export const PROFILES_USAGE = `Usage:
                                               default KALIBRA_PROFILE_MAX_BYTES, else 1048576 (1 MiB)
 
   dir defaults to KALIBRA_PROFILES_DIR, else ./calibration-profiles.
-  ts is ISO-8601 (2026-01-01T00:00:00Z) or epoch milliseconds.
+  ts is ISO-8601 (2026-01-01T00:00:00Z), epoch milliseconds, or relative to now (30m, 2h, 7d),
+  as bin/replay and bin/simulate read it.
 
 Exit codes: 0 ok, 1 invalid profiles or unknown sensor, 2 bad arguments.
 `;
@@ -116,8 +118,10 @@ async function show(rest: readonly string[], defaultDir: string, options: Profil
       if (arg === '--dir') {
         dir = value;
       } else {
-        const parsed = parseAt(value);
-        if (parsed === undefined) return usageError(io, `--at must be ISO-8601 with a zone or epoch milliseconds, got "${value}"`);
+        const parsed = parseAt(value, io.now);
+        if (parsed === undefined) {
+          return usageError(io, `--at: cannot read "${value}" as a time (use ISO-8601 like 2026-11-29T04:00:00Z, epoch milliseconds, or relative like 30m, 2h, 7d)`);
+        }
         at = parsed;
       }
     } else if (arg.startsWith('-')) {
@@ -164,9 +168,14 @@ export function describeVersion(version: ProfileVersion, at: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function parseAt(text: string): number | undefined {
+/** The times bin/replay and bin/simulate read (parseTimeSpec: relative, ISO-8601, epoch ms), and any integer as epoch ms. */
+function parseAt(text: string, now: number): number | undefined {
   if (/^-?\d+$/.test(text)) return Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
-  return parseIsoInstant(text, { dateOnly: true });
+  try {
+    return parseTimeSpec(text, now, '--at');
+  } catch {
+    return parseIsoInstant(text, { dateOnly: true });
+  }
 }
 
 function reportLoadError(error: unknown, io: ProfilesCommandIO): number {

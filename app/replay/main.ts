@@ -2,6 +2,7 @@
 // builds the replay selector (sensors + reading time, contract/replay-selector.ts), and runs
 // runReplayCommand (replay-command.ts) over the library's replay protocol. Never takes a secret
 // as a flag.
+import { readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { replaySelector } from '../../contract/replay-selector.ts';
@@ -34,7 +35,7 @@ export async function main(): Promise<void> {
   try {
     process.exitCode = await runReplayCommand({
       from: values.from, to: values.to, group: values.groupId, topic: values.topicRaw, stateTopic: values.topicReplayState,
-      dryRun: values.dryRun, yes: values.yes, watch: values.watch,
+      dryRun: values.dryRun, yes: values.yes, watch: values.watch, sensors: values.sensor,
     }, {
       admin, connection, out: process.stdout, err: process.stderr, interactive,
       confirm: async (question) => {
@@ -49,8 +50,18 @@ export async function main(): Promise<void> {
       now: () => Date.now(),
       signal: controller.signal,
       selector: (fromMs, toMs) => replaySelector(values.sensor, fromMs, toMs),
+      profiles: { dir: values.profilesDir, sensors: profiledSensors(values.profilesDir) },
     });
   } finally {
     await admin.close().catch(() => undefined);
+  }
+}
+
+/** The sensors with a `<sensor>.yaml` in dir (by file name; validity is bin/profiles check's job), or undefined. */
+function profiledSensors(dir: string): ReadonlySet<string> | undefined {
+  try {
+    return new Set(readdirSync(dir).filter((name) => name.endsWith('.yaml') && !name.startsWith('.')).map((name) => name.slice(0, -'.yaml'.length)));
+  } catch {
+    return undefined;
   }
 }

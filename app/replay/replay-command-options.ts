@@ -1,6 +1,7 @@
 // The options of bin/replay, declared once (parsing, --help and the README reference).
 import { defineOptions, kafkaOptions } from '../../topology/core/ops/index.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
+import { calibratorCommandOptions } from '../calibrator/calibrator-options.ts';
 
 const group = 'Replay';
 const options = defineOptions({
@@ -12,4 +13,7 @@ const options = defineOptions({
   yes: { flag: 'yes', type: 'bool', default: false, group, description: 'Start without asking (required when stdin is not a terminal).' },
   watch: { flag: 'watch', type: 'bool', default: false, group, description: 'Only follow the group\'s latest replay until it is done.' },
 });
-export const replayCommandOptions = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, topicReplayState: topicOptions.topicReplayState, ...options };
+// The profiles directory only to warn about a --sensor without a profile (never required).
+export const replayCommandOptions = {
+  ...kafkaOptions, topicRaw: topicOptions.topicRaw, topicReplayState: topicOptions.topicReplayState, profilesDir: calibratorCommandOptions.profilesDir, ...options,
+};

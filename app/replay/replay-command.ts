@@ -4,8 +4,9 @@
 // and leaves the group's offsets and the replay-state topic as they were.
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
+import { SENSOR_ID_PATTERN } from '../../calibration/profile-schema.ts';
 import { parseTimeSpec } from '../../topology/core/ops/index.ts';
-import { isKalibraError, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
+import { isKalibraError, javaPartition, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
 import type { ReplayPlan, ReplayProgress, ReplayRequest, StateLocation } from '../../topology/index.ts';
 
 export const EXIT_DONE = 0;
@@ -23,6 +24,14 @@ export interface ReplayCommandArgs {
   yes: boolean;
   /** Only watch the latest request of the group (no --from). */
   watch: boolean;
+  /** --sensor: the sensors the replay re-emits (none: every sensor). */
+  sensors?: readonly string[];
+}
+
+/** The profiles directory, to tell a sensor nobody configured from a typo; sensors undefined when it could not be read. */
+export interface KnownProfiles {
+  dir: string;
+  sensors: ReadonlySet<string> | undefined;
 }
 
 export interface TextSink {
@@ -46,6 +55,8 @@ export interface ReplayCommandIO {
   pollMs?: number;
   /** Without a terminal, one progress line this often; default 5 s. */
   lineEveryMs?: number;
+  /** For the --sensor check; without it the check is skipped. */
+  profiles?: KnownProfiles;
 }
 
 /** Runs the command; returns the process exit code. */
@@ -70,19 +81,25 @@ async function replay(args: ReplayCommandArgs, io: ReplayCommandIO): Promise<num
   const now = io.now();
   const fromMs = parseTimeSpec(args.from, now, '--from');
   const toMs = args.to === undefined ? null : parseTimeSpec(args.to, now, '--to');
+  const sensors = [...new Set(args.sensors ?? [])];
+  for (const line of sensorWarnings(sensors, io.profiles)) io.err.write(`bin/replay: ${line}\n`);
   const plan = await planReplay(io.admin, { topic: args.topic, group: args.group, fromMs, toMs, now });
   const location: StateLocation = { connection: io.connection, stateTopic: args.stateTopic, group: args.group, topic: args.topic };
   // Read (never written yet) so a missing state topic is a usage error before anything changes.
   await readReplayState(location);
 
-  for (const line of formatPlan(plan)) io.out.write(`${line}\n`);
+  for (const line of formatPlan(plan, sensors)) io.out.write(`${line}\n`);
   if (args.dryRun) return EXIT_DONE;
   if (planRecords(plan) === 0n) {
     io.out.write('nothing to replay in that range; nothing changed\n');
     return EXIT_DONE;
   }
   if (!args.yes) {
-    if (!io.interactive) throw new ReplayError('INVALID_ARGUMENT', 'not a terminal: pass --yes to start the replay (or --dry-run to only see the plan)');
+    if (!io.interactive) {
+      // Not a usage error: the arguments were fine, nobody could say yes (the README: not confirmed = 1).
+      io.err.write('bin/replay: not confirmed (stdin is not a terminal): pass --yes to start the replay, or --dry-run to only see the plan; nothing changed\n');
+      return EXIT_FAILED;
+    }
     const yes = await io.confirm(`Replay ${planRecords(plan)} records of ${plan.topic} for group ${plan.group}? [y/N] `);
     if (io.signal.aborted) {
       io.err.write('bin/replay: interrupted; nothing changed\n');
@@ -167,8 +184,26 @@ async function noMembers(admin: Admin, group: string): Promise<boolean> {
   return (groups?.get(group)?.members.size ?? 0) === 0;
 }
 
-/** The plan as printed: one line per partition, then the total. Pure. */
-export function formatPlan(plan: ReplayPlan): string[] {
+/**
+ * What to say about --sensor before anything is read: an id no reading can carry is refused
+ * (exit 2); an id with no profile is allowed (an uncalibrated sensor still has readings, and a
+ * profile may be added just before the replay), with a warning naming it and what was found. Pure.
+ */
+export function sensorWarnings(sensors: readonly string[], profiles: KnownProfiles | undefined): string[] {
+  const invalid = sensors.filter((s) => !SENSOR_ID_PATTERN.test(s));
+  if (invalid.length > 0) {
+    throw new ReplayError('INVALID_ARGUMENT', `--sensor ${invalid.map((s) => `"${s}"`).join(', ')}: not a sensor id (1-128 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit)`);
+  }
+  if (profiles === undefined || sensors.length === 0) return [];
+  if (profiles.sensors === undefined) return [`warning: could not read the profiles in ${profiles.dir} to check --sensor ${sensors.join(', ')}`];
+  const known = [...profiles.sensors].sort();
+  const found = known.length === 0 ? 'none' : known.length <= 4 ? known.join(', ') : `${known.length}: ${known[0]} … ${known.at(-1)}`;
+  return sensors.filter((s) => !profiles.sensors!.has(s)).map((s) =>
+    `warning: ${s} has no profile in ${profiles.dir} (profiles found: ${found}); its readings, if any, are replayed and stay uncalibrated`);
+}
+
+/** The plan as printed: one line per partition, then the total (and, for --sensor, where each sensor's readings are). Pure. */
+export function formatPlan(plan: ReplayPlan, sensors: readonly string[] = []): string[] {
   const lines = [
     `replay ${plan.topic} for group ${plan.group} from ${new Date(plan.fromMs).toISOString()}`
       + ` to ${plan.toMs === null ? 'now' : new Date(plan.toMs).toISOString()}`
@@ -179,6 +214,17 @@ export function formatPlan(plan: ReplayPlan): string[] {
     lines.push(`${String(p.partition).padStart(9)} ${String(p.fromOffset).padStart(12)} ${String(p.toOffset).padStart(12)}`
       + ` ${String(p.endOffset).padStart(12)} ${(p.committed === undefined ? '-' : String(p.committed)).padStart(12)} ${String(p.records).padStart(12)}`);
   }
-  lines.push(`total: ${planRecords(plan)} records to re-read`);
+  if (sensors.length === 0) {
+    lines.push(`total: ${planRecords(plan)} records to re-read`);
+    return lines;
+  }
+  // The plan counts offsets, every sensor's: telling one sensor's readings apart would mean
+  // reading them. Its partition (by the key's sensor, as the producers partition) bounds them.
+  lines.push(`total: ${planRecords(plan)} records to re-read, every sensor's; only ${sensors.join(', ')} ${sensors.length === 1 ? 'is' : 'are'} recalibrated, the rest skipped without output`);
+  for (const sensor of sensors) {
+    const partition = javaPartition(Buffer.from(sensor), plan.partitions.length);
+    const records = plan.partitions.find((p) => p.partition === partition)?.records ?? 0n;
+    lines.push(`  ${sensor}: on partition ${partition}, so at most ${records} of them (that partition's window holds other sensors' readings too)`);
+  }
   return lines;
 }

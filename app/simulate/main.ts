@@ -10,7 +10,8 @@ export async function main(): Promise<void> {
   const { values } = loadConfigOrExit(declarations, {
     usage: 'bin/simulate [options]',
     summary: 'Sends realistic raw readings of a sensor fleet to the raw topic (keys and partitioning: docs/architecture.md#topics).',
-    epilog: 'Example: bin/simulate --start 2d --rate 200 --duration 1m   (two days of history, then a minute live)',
+    epilog: 'Example: bin/simulate --start 2d --rate 200 --duration 1m   (two days of history, then a minute live)\n'
+      + 'Durations need a unit (30s, 10m). Exit: 0 sent readings; 1 sent nothing; 2 bad arguments.',
   });
 
   let startMs: number | undefined;
@@ -49,4 +50,12 @@ export async function main(): Promise<void> {
     },
   });
   process.stdout.write(`${JSON.stringify({ ...stats, topic: values.topicRaw, sensors: sensors.length })}\n`);
+  if (stats.readings + stats.duplicates + stats.malformed === 0) {
+    // Say it rather than exit 0 quietly: a run that sent nothing is never what was meant.
+    const why = controller.signal.aborted ? 'interrupted before the first reading'
+      : values.start === undefined ? `no --start and --duration ${values.duration ?? 0} ms is shorter than one reading interval`
+        : 'no reading falls between --start and now';
+    process.stderr.write(`bin/simulate: sent nothing (${why})\n`);
+    process.exitCode = 1;
+  }
 }

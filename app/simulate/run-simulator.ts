@@ -27,6 +27,7 @@ export interface SimulatorStats {
   readings: number;
   duplicates: number;
   malformed: number;
+  /** A back-fill was asked for (startMs) and ran to now; false when none was asked or it was cut short. */
   backfilled: boolean;
   lastTsMs: number | undefined;
 }
@@ -36,7 +37,7 @@ const TICK_MS = 200;
 
 export async function runSimulator(options: SimulatorOptions): Promise<SimulatorStats> {
   const now = options.now ?? Date.now;
-  const stats: SimulatorStats = { readings: 0, duplicates: 0, malformed: 0, backfilled: options.startMs === undefined, lastTsMs: undefined };
+  const stats: SimulatorStats = { readings: 0, duplicates: 0, malformed: 0, backfilled: false, lastTsMs: undefined };
   const producer = new Producer({
     ...options.connection,
     idempotent: true,
@@ -74,7 +75,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<Simulator
     let cursor = now();
     if (options.startMs !== undefined) {
       await sendRange(options.startMs, cursor);
-      stats.backfilled = true;
+      stats.backfilled = !options.signal?.aborted && !limitReached();
     }
     const liveUntil = options.durationMs === undefined ? Infinity : now() + options.durationMs;
     while (!options.signal?.aborted && !limitReached() && now() < liveUntil) {

@@ -5,6 +5,7 @@ import { StreamsRuntime } from '../../../topology/core/runtime/streams-runtime.t
 import type { CalibratedMessage } from '../../../calibration/calibrated-message.ts';
 import { buildCalibrationTopology } from '../../../calibration/calibration-topology.ts';
 import { loadProfiles } from '../../../app/profile-files/profile-loader.ts';
+import { DEMO_FLEET_DIR } from '../../helpers/demo-fleet.ts';
 import { brokers, createTopics, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 // The calibration topology on a real broker under the exactly-once runtime: what the
@@ -31,7 +32,7 @@ describe('the calibration topology on Kafka', () => {
     const dlq = uniqueName('readings.dlq');
     await createTopics([raw, calibrated], { partitions: 2, configs: { 'cleanup.policy': 'compact' } });
     await createTopics([dlq]);
-    const { set } = await loadProfiles('calibration-profiles');
+    const { set } = await loadProfiles(DEMO_FLEET_DIR);
 
     const ts = Date.now() - 60_000;
     const key = (sensor: string, at = ts): string => `${sensor}|${at}`;

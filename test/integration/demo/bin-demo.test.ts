@@ -10,6 +10,7 @@ import { generate } from '../../../app/simulate/readings.ts';
 import type { SimulatedRecord } from '../../../app/simulate/readings.ts';
 import { fleet } from '../../../app/simulate/sensor-models.ts';
 import { brokers, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { DEMO_FLEET_DIR } from '../../helpers/demo-fleet.ts';
 
 // `bin/demo` end to end on the real stack, as a user runs it but on names of its own. Headless:
 // it must leave calibrated rows that match the simulator's physics, dead-letter exactly the
@@ -85,6 +86,8 @@ async function isolatedPipeline(): Promise<{ name: string; topics: { raw: string
     KALIBRA_TOPIC_RAW: topics.raw, KALIBRA_TOPIC_CALIBRATED: topics.calibrated, KALIBRA_TOPIC_DLQ: topics.dlq, KALIBRA_TOPIC_REPLAY_STATE: topics.replayState,
     KALIBRA_SINK_SCHEMA: name, KALIBRA_GATE_SCHEMA: name, KALIBRA_GROUP_ID: name,
     KALIBRA_DEV_DIR: join(tmpdir(), name),
+    // The demo fleet as committed, not calibration-profiles/ (the README's tour edits it).
+    KALIBRA_PROFILES_DIR: DEMO_FLEET_DIR,
   };
   return { name, topics, env };
 }
@@ -166,7 +169,10 @@ describe('bin/demo', () => {
     expect(await exited).toBe(0);
     expect(processesWith(name)).toEqual([]);
     expect(stdout).toContain('Stopped cleanly. Next, try a recalibration:');
-    expect(stdout).toContain('bin/replay --from 10m --dry-run');
+    expect(stdout).toContain('bin/replay --from 10m --sensor sensor-001 --dry-run');
+    expect(stdout).toContain('git checkout calibration-profiles/sensor-001.yaml');
+    // The view's replay line: none yet in this test's own group, and the --from that covers the run.
+    expect(stdout).toMatch(/replay {6}none requested yet; to recalibrate every row of this run: bin\/replay --from \d{4}-/);
   });
 });
 

@@ -31,7 +31,7 @@ async function pipeline(): Promise<{ env: Record<string, string>; schema: string
     raw, calibrated, schema,
     env: {
       KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: state,
-      KALIBRA_SINK_SCHEMA: schema, KALIBRA_GATE_SCHEMA: schema, KALIBRA_SINK_SESSION_TIMEOUT: '6000',
+      KALIBRA_SINK_SCHEMA: schema, KALIBRA_GATE_SCHEMA: schema, KALIBRA_SINK_SESSION_TIMEOUT: '6s',
     },
   };
 }

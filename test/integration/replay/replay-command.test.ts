@@ -1,5 +1,6 @@
 // bin/replay against a real broker: bad arguments print one line, exit 2 and change nothing
-// (the group's committed offsets and the replay-state topic are compared before and after);
+// (the group's committed offsets and the replay-state topic are compared before and after),
+// an unconfirmed replay (no terminal, no --yes) exits 1 and changes nothing;
 // --dry-run prints the plan and changes nothing; and one spawn of bin/replay for its exit codes.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -74,13 +75,16 @@ describe('bin/replay against a broker', () => {
       [{ from: '2026-01-01T00:00:05Z', stateTopic: uniqueName('no-state') }, /replay-state topic "no-state-[0-9a-f]+" is missing/],
       [{ from: 'a while ago' }, /cannot read "a while ago"/],
       [{ to: '2026-01-01T00:00:05Z' }, /--to needs --from/],
-      [{ from: '2026-01-01T00:00:05Z', yes: false }, /pass --yes/],
+      [{ from: '2026-01-01T00:00:05Z', sensors: ['not a sensor'] }, /--sensor "not a sensor": not a sensor id/],
     ];
     for (const [overrides, pattern] of cases) {
       const { code, err } = await run(w, overrides);
       expect({ code, err }).toMatchObject({ code: 2, err: expect.stringMatching(pattern) as unknown });
       expect(err.trim().split('\n')).toHaveLength(1);
     }
+    // Not a bad argument: nobody could confirm (no terminal, no --yes). Exit 1, nothing changed.
+    const unconfirmed = await run(w, { from: '2026-01-01T00:00:05Z', yes: false });
+    expect({ code: unconfirmed.code, err: unconfirmed.err }).toMatchObject({ code: 1, err: expect.stringMatching(/not confirmed .*pass --yes/) as unknown });
     expect(await snapshot(w)).toBe(before);
   }, 60_000);
 
@@ -127,8 +131,10 @@ describe('bin/replay against a broker', () => {
     const bad = await spawnReplay(['--from', '2026-01-01T00:00:05Z', '--to', '2026-01-01T00:00:01Z']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    // Piped stdin, no --yes: nobody could confirm, so "not confirmed" (1), as the README says.
     const noYes = await spawnReplay(['--from', '2026-01-01T00:00:05Z']);
-    expect(noYes.code).toBe(2);
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toContain('not confirmed');
     expect(noYes.stderr).toContain('--yes');
 
     // Offline, with the group already past the end: moving the offsets back is the replay; it

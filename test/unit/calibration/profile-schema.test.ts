@@ -5,11 +5,13 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseProfile } from '../../../calibration/profile-parser.ts';
 import { profileJsonSchema } from '../../../calibration/profile-schema.ts';
+import { DEMO_FLEET_DIR } from '../../helpers/demo-fleet.ts';
 
 const DIR = 'calibration-profiles';
 const committed = JSON.parse(readFileSync(join(DIR, 'profile.schema.json'), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(committed);
-const examples = readdirSync(DIR).filter((name) => name.endsWith('.yaml')).sort();
+// The example profiles as committed (the fixture copy; calibration-profiles/ is the user's to edit).
+const examples = readdirSync(DEMO_FLEET_DIR).filter((name) => name.endsWith('.yaml')).sort();
 
 const VALID = `sensor: s1
 input_unit: celsius
@@ -45,16 +47,16 @@ describe('profile JSON Schema', () => {
 
   it('is named by a yaml-language-server line in every example file', () => {
     for (const name of examples) {
-      expect(readFileSync(join(DIR, name), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./profile.schema.json');
+      expect(readFileSync(join(DEMO_FLEET_DIR, name), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./profile.schema.json');
     }
   });
 
   it('agrees with the parser that every example profile is valid', () => {
     expect(examples.length).toBeGreaterThanOrEqual(11);
     for (const name of examples) {
-      const source = readFileSync(join(DIR, name), 'utf8');
+      const source = readFileSync(join(DEMO_FLEET_DIR, name), 'utf8');
       expect(validate(parse(source)), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      expect(parseProfile(join(DIR, name), source).ok, name).toBe(true);
+      expect(parseProfile(join(DEMO_FLEET_DIR, name), source).ok, name).toBe(true);
     }
   });
 

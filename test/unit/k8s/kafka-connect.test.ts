@@ -132,3 +132,14 @@ describe('the Kafka Connect worker in Kubernetes', () => {
     expect((one(objects, 'Deployment', 'kalibra-sink-calibrated').spec as { replicas: number }).replicas).toBe(0);
   });
 });
+
+describe('the calibrator under the Kafka Connect component', () => {
+  it('writes Connect JSON, the format the JDBC sink reads (else every record lands in its dead-letter topic)', async () => {
+    const objects = await rendered('k8s/overlays/production-connect');
+    type PodTemplate = { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    const calibrator = one(objects, 'StatefulSet', 'kalibra-calibrator').spec as PodTemplate;
+    expect(calibrator.template.spec.containers[0]!.env).toContainEqual({ name: 'KALIBRA_OUTPUT_FORMAT', value: 'connect-json' });
+    const plain = one(await rendered('k8s/overlays/production'), 'StatefulSet', 'kalibra-calibrator').spec as PodTemplate;
+    expect(plain.template.spec.containers[0]!.env.map((e) => e.name)).not.toContain('KALIBRA_OUTPUT_FORMAT');
+  });
+});

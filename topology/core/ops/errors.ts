@@ -21,7 +21,11 @@ export type OpsErrorCode = (typeof OpsErrorCodes)[number];
 /** One problem with one option, for reporting several at once. */
 export interface ConfigIssue {
   code: OpsErrorCode;
-  /** The environment variable (or flag, for flag-only options) the problem is about. */
+  /**
+   * Where the problem came from: the flag as typed when the value came from the command line,
+   * the environment variable (or its `*_FILE`) when from the environment; for a missing value,
+   * the environment variable (or flag, for flag-only options).
+   */
   option: string;
   message: string;
 }

@@ -13,6 +13,17 @@ export interface ReplayProgress {
   remaining: bigint;
   recordsPerSecond: number;
   etaSeconds: number | undefined;
+  /** The same figures per partition of the request, in its order. */
+  byPartition: PartitionProgress[];
+}
+
+export interface PartitionProgress {
+  partition: number;
+  /** An instance has rewound this partition for the request (its applied mark is written). */
+  applied: boolean;
+  /** Records between the replay's first offset and the end captured at the request. */
+  total: bigint;
+  remaining: bigint;
 }
 
 export interface WatchOptions {
@@ -35,6 +46,7 @@ export async function* watchReplay(options: WatchOptions): AsyncGenerator<Replay
     const committed = await committedOffsets(admin, request.group, request.topic);
     let remaining = 0n;
     let appliedPartitions = 0;
+    const byPartition: PartitionProgress[] = [];
     for (const target of request.partitions) {
       const applied = state.applied.get(target.partition);
       const isApplied = applied !== undefined && applied.epoch >= request.epoch;
@@ -42,6 +54,8 @@ export async function* watchReplay(options: WatchOptions): AsyncGenerator<Replay
       const position = isApplied ? (committed.get(target.partition) ?? target.fromOffset) : target.fromOffset;
       const left = target.endOffset - (position > target.fromOffset ? position : target.fromOffset);
       remaining += left > 0n ? left : 0n;
+      const span = target.endOffset - target.fromOffset;
+      byPartition.push({ partition: target.partition, applied: isApplied, total: span > 0n ? span : 0n, remaining: left > 0n ? left : 0n });
     }
     const at = Date.now();
     if (previous && at > previous.at) {
@@ -52,7 +66,7 @@ export async function* watchReplay(options: WatchOptions): AsyncGenerator<Replay
     const done = appliedPartitions === request.partitions.length && remaining === 0n;
     yield {
       done, appliedPartitions, partitions: request.partitions.length, total, remaining,
-      recordsPerSecond: rate, etaSeconds: rate > 0 ? Number(remaining) / rate : undefined,
+      recordsPerSecond: rate, etaSeconds: rate > 0 ? Number(remaining) / rate : undefined, byPartition,
     };
     if (done) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

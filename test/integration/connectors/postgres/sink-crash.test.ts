@@ -31,7 +31,7 @@ describe('the Postgres sink under SIGKILL', () => {
     const sink = await auditedRawSink('crash', PARTITIONS);
     const env = {
       ...sink.env, KALIBRA_GROUP_ID: uniqueName('crash-group'), KALIBRA_INSTANCE_ID: 'crash-sink-0', KALIBRA_SINK_BATCH_SIZE: '1000',
-      KALIBRA_SINK_SESSION_TIMEOUT: '6000', KALIBRA_LOG_LEVEL: 'info',
+      KALIBRA_SINK_SESSION_TIMEOUT: '6s', KALIBRA_LOG_LEVEL: 'info',
     };
     const chunks = workload();
     const all = chunks.flat();

@@ -10,7 +10,7 @@ import { uniqueName, waitFor } from '../../../helpers/stack.ts';
 describe('sink instances sharing a consumer group', () => {
   it('hand partitions over through stored offsets as members join, leave and crash', async () => {
     const sink = await auditedRawSink('rebalance', 4);
-    const env = { ...sink.env, KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT: '6000' };
+    const env = { ...sink.env, KALIBRA_GROUP_ID: uniqueName('rebalance'), KALIBRA_SINK_BATCH_SIZE: '500', KALIBRA_SINK_SESSION_TIMEOUT: '6s' };
     const start = async (id: string): Promise<PipelineProcess> => {
       const instance = spawnSink(['--mapping', 'raw'], { ...env, KALIBRA_INSTANCE_ID: id });
       await started(instance, id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../../../calibration/calibrate.ts';
 import { loadProfiles } from '../../../../app/profile-files/profile-loader.ts';
+import { DEMO_FLEET_DIR } from '../../../helpers/demo-fleet.ts';
 
 // calibration-profiles/README.md tells the simulator how each demo sensor errs (raw as a
 // function of the true value). These are those formulas, typed in again from the README:
@@ -37,7 +38,7 @@ const CASES: [sensor: string, ts: number, raw: number, truth: number | null, sta
 
 describe('demo fleet profiles', () => {
   it('invert the error models documented for the simulator in calibration-profiles/README.md', async () => {
-    const { set } = await loadProfiles('calibration-profiles');
+    const { set } = await loadProfiles(DEMO_FLEET_DIR);
     for (const [sensor, ts, raw, truth, status] of CASES) {
       const result = calibrate({ sensorId: sensor, ts, value: raw, unit: null }, set);
       expect(result.status, `${sensor} at ${new Date(ts).toISOString()}`).toBe(status);

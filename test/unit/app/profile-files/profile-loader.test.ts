@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadProfiles } from '../../../../app/profile-files/profile-loader.ts';
+import { DEMO_FLEET_DIR } from '../../../helpers/demo-fleet.ts';
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kalibra-load-'));
@@ -14,8 +15,8 @@ function dirWith(files: Record<string, string>): string {
 const ok = (sensor: string): string => `sensor: ${sensor}\ninput_unit: c\nunit: c\nversions:\n  - {valid_from: 2025-01-01, method: linear, gain: 1, offset: 0}\n`;
 
 describe('loadProfiles', () => {
-  it('loads the committed demo fleet: every sensor but sensor-008 has a profile', async () => {
-    const { set } = await loadProfiles('calibration-profiles');
+  it('loads the demo fleet: every sensor but sensor-008 has a profile', async () => {
+    const { set } = await loadProfiles(DEMO_FLEET_DIR);
     const sensors = [...set.profiles.keys()].sort();
     expect(sensors).toEqual(['001', '002', '003', '004', '005', '006', '007', '009', '010', '011', '012'].map((n) => `sensor-${n}`));
     expect(set.profiles.get('sensor-005')!.versions.length).toBeGreaterThanOrEqual(3);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { DEMO_FLEET_DIR } from '../../../helpers/demo-fleet.ts';
 
 // The logic is tested in profiles-command.test.ts; this only proves the wrapper passes the
 // exit code and streams through, as CI relies on `bin/profiles check` failing.
@@ -19,8 +20,8 @@ describe('bin/profiles (the process)', () => {
     expect(failure?.stderr).toBe(`${join(dir, 'x.yaml')}:5:5: versions[0].offset: missing required key "offset"\n`);
   });
 
-  it('exits 0 for the committed profiles', async () => {
-    const { stdout } = await run('bin/profiles', ['check', 'calibration-profiles']);
+  it('exits 0 for the demo fleet', async () => {
+    const { stdout } = await run('bin/profiles', ['check', DEMO_FLEET_DIR]);
     expect(stdout).toContain('all valid');
   });
 });

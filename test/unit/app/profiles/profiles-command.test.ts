@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runProfilesCommand } from '../../../../app/profiles/profiles-command.ts';
+import { DEMO_FLEET_DIR } from '../../../helpers/demo-fleet.ts';
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -19,16 +20,16 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
 function badDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kalibra-check-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'sensor-001.yaml'), readFileSync('calibration-profiles/sensor-001.yaml', 'utf8'));
+  writeFileSync(join(dir, 'sensor-001.yaml'), readFileSync(join(DEMO_FLEET_DIR, 'sensor-001.yaml'), 'utf8'));
   writeFileSync(join(dir, 'sensor-002.yaml'), 'sensor: sensor-002\ninput_unit: celsius\nunit: celsius\nversions:\n  - valid_from: 2025-01-01\n    method: table\n    points: [[0, 0], [0, 1]]\n    extrapolat: true\n');
   return dir;
 }
 
 describe('bin/profiles', () => {
   it('check passes the committed example profiles', async () => {
-    const { code, out } = await run(['check', 'calibration-profiles']);
+    const { code, out } = await run(['check', DEMO_FLEET_DIR]);
     expect(code).toBe(0);
-    expect(out).toBe('calibration-profiles: 11 profiles, 15 versions, all valid\n');
+    expect(out).toBe(`${DEMO_FLEET_DIR}: 11 profiles, 15 versions, all valid\n`);
   });
 
   it('check exits 1 with one file:line:col line per problem', async () => {
@@ -50,22 +51,28 @@ describe('bin/profiles', () => {
   });
 
   it('show prints the version in force at --at with its identity', async () => {
-    const { code, out } = await run(['show', 'sensor-005', '--at', '2025-08-01T00:00:00Z', '--dir', 'calibration-profiles']);
+    const { code, out } = await run(['show', 'sensor-005', '--at', '2025-08-01T00:00:00Z', '--dir', DEMO_FLEET_DIR]);
     expect(code).toBe(0);
     expect(out).toMatch(/^identity: {4}sensor-005@2025-07-01#[0-9a-f]{12}\n/);
     expect(out).toContain('method:      linear {"gain":1,"offset":-0.4}');
-    const later = await run(['show', 'sensor-005', '--dir', 'calibration-profiles']);
+    const later = await run(['show', 'sensor-005', '--dir', DEMO_FLEET_DIR]);
     expect(later.out).toMatch(/sensor-005@2026-07-01#/);
   });
 
+  it('show accepts a time relative to now for --at, as bin/replay and bin/simulate do', async () => {
+    const { code, out } = await run(['show', 'sensor-005', '--at', '30d', '--dir', DEMO_FLEET_DIR]);
+    expect(code).toBe(0);
+    expect(out).toContain('in force at: 2026-10-30T04:00:00.000Z');
+  });
+
   it('show accepts epoch milliseconds for --at', async () => {
-    const { out } = await run(['show', 'sensor-010', '--at', String(Date.UTC(2025, 2, 1)), '--dir', 'calibration-profiles']);
+    const { out } = await run(['show', 'sensor-010', '--at', String(Date.UTC(2025, 2, 1)), '--dir', DEMO_FLEET_DIR]);
     expect(out).toMatch(/sensor-010@2025-01-01#/);
   });
 
   it('show exits 1 for a sensor without a profile, or before its first version', async () => {
-    expect((await run(['show', 'sensor-008', '--dir', 'calibration-profiles'])).code).toBe(1);
-    const early = await run(['show', 'sensor-001', '--at', '2020-01-01', '--dir', 'calibration-profiles']);
+    expect((await run(['show', 'sensor-008', '--dir', DEMO_FLEET_DIR])).code).toBe(1);
+    const early = await run(['show', 'sensor-001', '--at', '2020-01-01', '--dir', DEMO_FLEET_DIR]);
     expect(early.code).toBe(1);
     expect(early.err).toContain('no version in force at 2020-01-01T00:00:00.000Z');
   });

@@ -35,7 +35,7 @@ export function describeOption(name: string, declaration: OptionDeclaration): Op
     notes.push(`Range: ${declaration.min ?? '-∞'}..${declaration.max ?? '∞'}.`);
   }
   if (declaration.type === 'list') notes.push('Comma-separated; the flag may be repeated.');
-  if (declaration.type === 'duration') notes.push('Duration: 500ms, 10s, 2m, 1h.');
+  if (declaration.type === 'duration') notes.push('Duration with a unit: 500ms, 10s, 2m, 1h.');
   if (declaration.type === 'secret') {
     notes.push(`Secret: from ${declaration.env} or a file named by ${declaration.env}_FILE (trailing newline trimmed); never a flag, never logged.`);
   }

@@ -47,6 +47,8 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
   const targets = flagTargets(declarations);
   const issues: ConfigIssue[] = [];
   const fromFlags = new Map<string, string[]>();
+  /** The flag as typed (e.g. `--no-gate`), per key of fromFlags: what an issue about its value names. */
+  const flagUsed = new Map<string, string>();
   const positionals: string[] = [];
 
   for (let i = 0; i < argv.length; i++) {
@@ -95,14 +97,15 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
     }
     const key = target.isFile ? `${target.name}\0file` : target.name;
     fromFlags.set(key, [...(fromFlags.get(key) ?? []), raw]);
+    flagUsed.set(key, `--${flag}`);
   }
 
   const values: Record<string, ParsedValue | undefined> = {};
   const secrets: string[] = [];
   for (const [name, declaration] of Object.entries(declarations)) {
     const label = optionLabel(name, declaration);
-    const raw = rawValue(name, declaration, env, fromFlags, readFile, issues);
-    if (raw === undefined) {
+    const supplied = rawValue(name, declaration, env, fromFlags, flagUsed, readFile, issues);
+    if (supplied === undefined) {
       if (declaration.required === true) {
         const where = declaration.env === undefined ? `--${flagName(name, declaration)}`
           : declaration.type === 'secret' ? `${declaration.env} or ${declaration.env}_FILE`
@@ -111,9 +114,9 @@ export function parseConfig<const Ds extends OptionDeclarations>(declarations: D
       }
       values[name] = defaultValue(declaration);
     } else {
-      const result = parseValue(raw, declaration);
+      const result = parseValue(supplied.raw, declaration);
       if (result.ok) values[name] = result.value;
-      else issues.push({ code: 'CONFIG_INVALID', option: label, message: result.message });
+      else issues.push({ code: 'CONFIG_INVALID', option: supplied.source, message: result.message });
       // Only values someone supplied are secret: a declared default is printed in --help anyway.
       if (result.ok && isSecret(result.value)) secrets.push(result.value.reveal());
     }
@@ -134,15 +137,24 @@ function flagTargets(declarations: OptionDeclarations): Map<string, FlagTarget> 
   return targets;
 }
 
+/** The winning raw string and where it came from. */
+interface SuppliedValue {
+  raw: string;
+  /** What an issue about the value names: the flag as typed, the environment variable, or the `*_FILE` that held it. */
+  source: string;
+}
+
 /** The winning raw string for one option, or undefined when nothing set it. Empty env values count as unset. */
 function rawValue(name: string, declaration: OptionDeclaration, env: Readonly<Record<string, string | undefined>>,
-  fromFlags: ReadonlyMap<string, string[]>, readFile: (path: string) => string, issues: ConfigIssue[]): string | undefined {
+  fromFlags: ReadonlyMap<string, string[]>, flagUsed: ReadonlyMap<string, string>, readFile: (path: string) => string,
+  issues: ConfigIssue[]): SuppliedValue | undefined {
   const flagged = fromFlags.get(name);
+  const label = optionLabel(name, declaration);
   if (flagged !== undefined) {
     // A repeated list flag accumulates (--sensor a --sensor b); otherwise the last one wins.
-    return declaration.type === 'list' ? flagged.flatMap(splitList).join(',') : flagged.at(-1);
+    const raw = declaration.type === 'list' ? flagged.flatMap(splitList).join(',') : flagged.at(-1) ?? '';
+    return { raw, source: flagUsed.get(name) ?? label };
   }
-  const label = optionLabel(name, declaration);
   const fileFlag = fromFlags.get(`${name}\0file`)?.at(-1);
   const envValue = declaration.env === undefined ? undefined : nonEmpty(env[declaration.env]);
   const envFile = declaration.type === 'secret' ? nonEmpty(env[`${declaration.env}_FILE`]) : undefined;
@@ -151,12 +163,13 @@ function rawValue(name: string, declaration: OptionDeclaration, env: Readonly<Re
     return undefined;
   }
   const path = fileFlag ?? (envValue === undefined ? envFile : undefined);
-  if (path === undefined) return envValue;
+  if (path === undefined) return envValue === undefined ? undefined : { raw: envValue, source: label };
+  const fileSource = fileFlag === undefined ? `${label}_FILE` : flagUsed.get(`${name}\0file`) ?? `${label}_FILE`;
   try {
-    return readFile(path);
+    return { raw: readFile(path), source: fileSource };
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    issues.push({ code: 'CONFIG_FILE_UNREADABLE', option: `${label}_FILE`, message: `cannot read "${path}" (${reason})` });
+    issues.push({ code: 'CONFIG_FILE_UNREADABLE', option: fileSource, message: `cannot read "${path}" (${reason})` });
     return undefined;
   }
 }

@@ -51,10 +51,15 @@ export function splitList(raw: string): string[] {
   return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
+/**
+ * A number and a unit (500ms, 10s, 2m, 1h). A bare number other than 0 is refused: `--duration 5`
+ * could mean 5 ms or 5 s, and guessing wrong (5 ms) once made a run send nothing and report success.
+ */
 export function parseDuration(raw: string): ValueResult {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
   if (match === null) return bad(`"${raw}" is not a duration (e.g. 500ms, 10s, 2m, 1h)`);
   const amount = Number(match[1]);
+  if (match[2] === undefined && amount !== 0) return bad(`"${raw}" has no unit (write ${match[1]}s, ${match[1]}ms, ${match[1]}m or ${match[1]}h)`);
   const unit = DURATION_UNITS[match[2] ?? 'ms'] ?? 1;
   return { ok: true, value: Math.round(amount * unit) };
 }

@@ -47,7 +47,7 @@ describe('loadConfigOrExit', () => {
   it('prints one line on stderr and exits 2 for bad arguments', () => {
     const result = run(['--kalibra-http-port', 'x']);
     expect(result.code).toBe(2);
-    expect(result.err).toBe('bin/sink: KALIBRA_HTTP_PORT: "x" is not an integer (see --help)\n');
+    expect(result.err).toBe('bin/sink: --kalibra-http-port: "x" is not an integer (see --help)\n');
   });
 
   it('rejects a secret flag with exit 2 and without printing the secret', () => {

@@ -85,9 +85,9 @@ describe('parseConfig', () => {
     expect(parse({ DATABASE_URL: 'postgres://u:pw@db/k' }).secrets).toEqual(['postgres://u:pw@db/k']);
   });
 
-  it('rejects an empty secret file, naming the option', () => {
+  it('rejects an empty secret file, naming the variable that named the file', () => {
     const error = thrownError(ConfigError, () => parse({ KAFKA_SASL_PASSWORD_FILE: '/pw' }, [], files({ '/pw': '\n' })));
-    expect(error.message).toBe('KAFKA_SASL_PASSWORD: is empty');
+    expect(error.message).toBe('KAFKA_SASL_PASSWORD_FILE: is empty');
   });
 
   it('reads a secret file named by a --x-file flag', () => {
@@ -123,6 +123,15 @@ describe('parseConfig', () => {
     expect(error.message).toContain('KAFKA_TLS: "maybe" is not a boolean');
     expect(error.message).toContain('KAFKA_SASL_MECHANISM: "MD5" is not one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN');
     expect(error.message).toContain('SINK_LINGER: "10 parsecs" is not a duration');
+  });
+
+  it('names the flag when the bad value came from the command line, the variable when from the environment', () => {
+    expect(thrownError(ConfigError, () => parse({}, ['--kalibra-http-port', '99999'])).message).toBe('--kalibra-http-port: 99999 is above the maximum 65535');
+    expect(thrownError(ConfigError, () => parse({}, ['--kafka-sasl-mechanism=MD5'])).message).toMatch(/^--kafka-sasl-mechanism: "MD5" is not one of/);
+    // The flag wins over the variable, and so does the name in the message.
+    expect(thrownError(ConfigError, () => parse({ KALIBRA_HTTP_PORT: '1' }, ['--kalibra-http-port', 'x'])).message).toBe('--kalibra-http-port: "x" is not an integer');
+    expect(thrownError(ConfigError, () => parse({ KALIBRA_HTTP_PORT: 'x' })).message).toBe('KALIBRA_HTTP_PORT: "x" is not an integer');
+    expect(thrownError(ConfigError, () => parse({}, ['--database-url-file', '/nope'])).message).toBe('--database-url-file: cannot read "/nope" (ENOENT)');
   });
 
   it('enforces integer ranges', () => {

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, parseValue } from '../../../../../topology/core/ops/config/parse-value.ts';
 
 describe('parseDuration', () => {
-  it.each([['250ms', 250], ['10s', 10_000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['750', 750], [' 3 s ', 3000]])(
+  it.each([['250ms', 250], ['10s', 10_000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['0', 0], [' 3 s ', 3000]])(
     'reads %s as %i ms', (raw, ms) => {
       expect(parseDuration(raw)).toEqual({ ok: true, value: ms });
     });
 
-  it.each(['', 'ten seconds', '-5s', '5d', '1e3'])('rejects %j', (raw) => {
+  it.each(['', 'ten seconds', '-5s', '5d', '1e3', '750', '5'])('rejects %j', (raw) => {
     expect(parseDuration(raw).ok).toBe(false);
+  });
+
+  it('says a bare number needs a unit instead of guessing milliseconds', () => {
+    expect(parseDuration('5')).toEqual({ ok: false, message: '"5" has no unit (write 5s, 5ms, 5m or 5h)' });
   });
 
   it('formats whole units the way they are usually written', () => {
