@@ -50,6 +50,11 @@ const NON_FINITE_SPELLINGS = new Set(['nan', '+nan', '-nan', 'infinity', '+infin
 /** One check of one field: when `rejects` holds, the reading is dead-lettered with `code`. */
 export interface FieldCheck {
   code: ReadingErrorCode;
+  /**
+   * True for a rule the field's schema does not imply (the time window). The others only name
+   * the code of a reading the schema rejects, so a reading the schema accepts skips them.
+   */
+  beyondSchema?: boolean;
   rejects: (value: unknown, now: number) => boolean;
   message: (value: unknown, now: number) => string;
 }
@@ -85,10 +90,16 @@ const unitSchema = z.string().min(1).max(MAX_UNIT_LENGTH).meta({
   description: 'the unit of value; left out or null means the input unit of the sensor\'s profile',
 });
 
-/** The reading's epoch ms, or undefined when `ts` is not one of the two accepted forms. */
+let lastTs: unknown;
+let lastTsMs: number | undefined;
+
+/** The reading's epoch ms, or undefined when `ts` is not one of the two accepted forms (the last answer is kept: the time rules ask again). */
 function tsMs(ts: unknown): number | undefined {
-  if (!tsSchema.safeParse(ts).success) return undefined;
-  return typeof ts === 'number' ? ts : parseIsoInstant(ts as string);
+  if (ts !== lastTs || typeof ts === 'object') {
+    lastTs = ts;
+    lastTsMs = !tsSchema.safeParse(ts).success ? undefined : typeof ts === 'number' ? ts : parseIsoInstant(ts as string);
+  }
+  return lastTsMs;
 }
 
 /** The fields of a raw reading, in the order they are checked. Any other field is kept as `extra`. */
@@ -107,9 +118,9 @@ export const rawReadingFields = {
     checks: [
       { code: 'MISSING_TS', rejects: absent, message: () => 'ts is missing' },
       { code: 'INVALID_TS', rejects: notA(tsSchema), message: (v) => `ts must be ISO-8601 with a zone or integer epoch milliseconds, got ${describe(v)}` },
-      { code: 'TS_TOO_OLD', rejects: (v) => tsMs(v)! < EARLIEST_TS, message: (v) => `ts ${describe(v)} is before 2000-01-01T00:00:00Z` },
+      { code: 'TS_TOO_OLD', beyondSchema: true, rejects: (v) => tsMs(v)! < EARLIEST_TS, message: (v) => `ts ${describe(v)} is before 2000-01-01T00:00:00Z` },
       {
-        code: 'TS_IN_FUTURE', rejects: (v, now) => tsMs(v)! > now + MAX_FUTURE_MS,
+        code: 'TS_IN_FUTURE', beyondSchema: true, rejects: (v, now) => tsMs(v)! > now + MAX_FUTURE_MS,
         message: (v, now) => `ts ${describe(v)} is more than a day after now (${new Date(now).toISOString()})`,
       },
     ],
@@ -179,9 +190,13 @@ export function validateReadingObject(json: unknown, options: ReadingParseOption
     return fail('NOT_AN_OBJECT', `reading must be a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   }
   const object = json as Record<string, unknown>;
+  // One parse of the whole reading decides the common case; only a rejected reading is walked
+  // check by check to name its code.
+  const structural = rawReadingSchema.safeParse(object).success;
   for (const [name, field] of FIELD_ENTRIES) {
     const value = object[name];
     for (const check of field.checks) {
+      if (structural && check.beyondSchema !== true) continue;
       if (check.rejects(value, options.now)) return fail(check.code, check.message(value, options.now));
     }
   }

@@ -38,6 +38,8 @@ export interface RowReader {
 
 /** Text (CSV, a Postgres numeric or bigint) that is a number becomes one; the validator judges the rest. */
 function numeric(value: unknown): unknown {
+  // A Postgres float8 NaN or Infinity: judged as the text a CSV export of it holds ("NaN"), the same code either way.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value === 'string' && NUMBER.test(value.trim()) ? Number(value.trim()) : value;
 }
 

@@ -60,6 +60,9 @@ interface ProgressFile extends ImportCounts {
   complete: boolean;
 }
 
+/** JSON has no NaN or Infinity: a rejected row keeps them as their names rather than as null. */
+const keepNonFinite = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+
 export const progressPath = (rejectsPath: string): string => `${rejectsPath}.progress.json`;
 
 export class ImportResumeError extends Error {
@@ -153,7 +156,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const reject = (row: SourceRow, code: string, message: string): void => {
       batch.rejected++;
       batch.byCode[code] = (batch.byCode[code] ?? 0) + 1;
-      rejectLines.push(`${JSON.stringify({ row: row.row, ...(row.line === undefined ? {} : { line: row.line }), code, message, source: row.original })}\n`);
+      rejectLines.push(`${JSON.stringify({ row: row.row, ...(row.line === undefined ? {} : { line: row.line }), code, message, source: row.original }, keepNonFinite)}\n`);
     };
     let exhausted = true;
     for await (const rows of options.source.rows(position, options.signal)) {
