@@ -20,8 +20,9 @@ const options = defineOptions({
     description: 'The zone of times written without one (a Postgres timestamp without time zone, or text without Z/offset): UTC, +01:00 or an IANA name such as Europe/Berlin. Without it such times are rejected.',
   },
   rejects: { flag: 'rejects', type: 'string', placeholder: 'path', group, defaultLabel: 'kalibra-import.rejects.ndjson', description: 'Where rejected rows go, one JSON line each: the row or line, its number, the code and the reason. The progress file is <path>.progress.json.' },
+  // Keyed apart from bin/replay's dryRun, so the generated reference lists both.
   resume: { flag: 'resume', type: 'bool', default: false, group, description: 'Continue an interrupted import from its progress file (the same source and options).' },
-  dryRun: { flag: 'dry-run', type: 'bool', default: false, group, description: 'Read and validate everything, write the rejects file, produce nothing.' },
+  importDryRun: { flag: 'dry-run', type: 'bool', default: false, group, description: 'Read and validate everything, write the rejects file, produce nothing.' },
   batchSize: { flag: 'batch-size', type: 'int', default: 10_000, min: 1, max: 1_000_000, group, description: 'Rows per produce batch; the progress file moves after each acknowledged batch.' },
 });
 export const importCommandOptions = { ...kafkaOptions, topicRaw: topicOptions.topicRaw, ...options };

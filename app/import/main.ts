@@ -96,7 +96,7 @@ export async function main(): Promise<void> {
     summary = await runImport({
       source,
       reader: { mapping, zone, now: Date.now() },
-      connection: values.dryRun ? undefined : await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-import' }),
+      connection: values.importDryRun ? undefined : await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-import' }),
       topic: values.topicRaw,
       rejectsPath,
       identity: { ...source.identity, ...mapping, timezone: values.timezone ?? '', topic: values.topicRaw },
