@@ -2,7 +2,8 @@
 // is too lenient (it rolls 2026-02-30 over to March 2); a timestamp that names no real
 // calendar moment must be rejected, not moved. Pure; never throws.
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+/** The shape of an ISO-8601 date-time with a zone (Z or ±hh:mm); parseIsoInstant also checks the calendar. */
+export const ISO_INSTANT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -15,7 +16,7 @@ export function parseIsoInstant(text: string, options: { dateOnly?: boolean } = 
     if (options.dateOnly !== true || !realDate(+date[1]!, +date[2]!, +date[3]!)) return undefined;
     return utcMidnight(+date[1]!, +date[2]!, +date[3]!);
   }
-  const m = DATE_TIME.exec(text);
+  const m = ISO_INSTANT_PATTERN.exec(text);
   if (m === null) return undefined;
   const [hour, minute, second] = [+m[4]!, +m[5]!, m[6] === undefined ? 0 : +m[6]];
   if (!realDate(+m[1]!, +m[2]!, +m[3]!) || hour > 23 || minute > 59 || second > 59) return undefined;
