@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // A few unit tests spawn a process or parse a maximal profile: seconds on a busy 2-core
+          // machine. The limit only stops a hang; it is not a speed assertion.
+          testTimeout: 30_000,
         },
       },
       {
