@@ -1,5 +1,6 @@
 // What the demo's live view shows, as plain data: the latest reading of every sensor and
 // the pipeline's figures. The observer fills it in; demo-view.ts turns it into lines.
+import type { StageName } from './stage-latency.ts';
 
 export interface SensorLine {
   sensorId: string;
@@ -37,6 +38,8 @@ export interface DemoState {
   /** Readings the simulator sent per second over the same seconds, to compare with. */
   sentPerSecond: number | undefined;
   latency: LatencySummary;
+  /** Mean ms per record in each stage over the same seconds, from the processes' histograms (stage-latency.ts). */
+  stages?: Partial<Record<StageName, number>>;
   /** The calibrator's kalibra_dlq_records_total by code; undefined when /metrics did not answer. */
   dlqByCode: Record<string, number> | undefined;
   /** The raw sink's kalibra_sink_dead_lettered_total (records it could not store). */

@@ -2,6 +2,7 @@
 // so it is tested as text; the caller clears the screen and prints the lines each second.
 
 import type { DemoState, SensorLine } from './demo-state.ts';
+import { STAGES } from './stage-latency.ts';
 
 const COLUMNS = [
   { title: 'sensor', width: 11 },
@@ -82,6 +83,7 @@ export function renderDemoView(state: DemoState): string[] {
     `rows        raw_readings ${state.rows.raw}, calibrated_readings ${state.rows.calibrated}`,
     `throughput  ${perSecond(state.calibratedPerSecond)} calibrated rows/s (readings sent: ${perSecond(state.sentPerSecond)}/s; last 5 s)`,
     `latency     p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}  (reading ts → calibrated row committed; ${latency.samples} live readings, last ${Math.round(latency.windowMs / 1000)} s)`,
+    `stages      ${STAGES.map(({ name }) => `${name} ${formatMs(state.stages?.[name])}`).join(' → ')}  (mean per record, last 5 s)`,
     ...dlqLines(state.dlqByCode, state.rawSinkDlq),
     `processes   ${state.children.map((c) => `${c.name} :${c.port} ${c.state}`).join(' · ')}`,
     `logs        ${state.logsDir}`,

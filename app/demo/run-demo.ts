@@ -18,6 +18,8 @@ import { renderDemoView } from './demo-view.ts';
 import { DemoError } from './errors.ts';
 import { PipelineObserver } from './pipeline-observer.ts';
 import { sumAll, sumByLabel } from './prometheus-text.ts';
+import { stageMeans, stageTotals } from './stage-latency.ts';
+import type { StageTotals } from './stage-latency.ts';
 
 export type DemoConfig = ConfigValues<typeof demoCommandOptions>;
 
@@ -124,7 +126,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     observer = new PipelineObserver({ databaseUrl: options.databaseUrl, schema: config.sinkSchema, calibratedConnector: 'kalibra-sink-calibrated', liveFromMs: Date.now() });
     await observer.start();
     const watcher = watch(observer, {
-      calibrator, rawSink, children, logsDir, options, state: () => ({ phase, liveSinceMs, sent }),
+      calibrator, rawSink, calibratedSink, children, logsDir, options, state: () => ({ phase, liveSinceMs, sent }),
       onChildExit: (error) => { childFailure ??= error; stopping.abort(); },
     });
     try {
@@ -182,6 +184,7 @@ async function waitDrained(observer: PipelineObserver, ranges: readonly SentRang
 interface WatchContext {
   calibrator: DemoChild;
   rawSink: DemoChild;
+  calibratedSink: DemoChild;
   children: readonly DemoChild[];
   logsDir: string;
   options: RunDemoOptions;
@@ -191,14 +194,16 @@ interface WatchContext {
 
 /** Every second: read the tables and /metrics, draw the view (or a progress line), notice dead children. */
 function watch(observer: PipelineObserver, context: WatchContext): { stop: () => Promise<DemoState> } {
-  const history: { atMs: number; rows: number; sent: number }[] = [];
+  const history: { atMs: number; rows: number; sent: number; stages: StageTotals }[] = [];
   let ticks = 0;
 
   const tick = async (): Promise<DemoState> => {
     const nowMs = Date.now();
-    const [tables, calibratorMetrics, rawSinkMetrics] = await Promise.all([observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics()]);
+    const [tables, calibratorMetrics, rawSinkMetrics, calibratedSinkMetrics] = await Promise.all([
+      observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics(), context.calibratedSink.metrics()]);
     const shared = context.state();
-    history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings });
+    const stages = stageTotals({ rawSink: rawSinkMetrics, calibrator: calibratorMetrics, calibratedSink: calibratedSinkMetrics });
+    history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings, stages });
     while (history.length > 1 && history[0]!.atMs < nowMs - 5_000) history.shift();
     const first = history[0]!;
     const rate = (now: number, then: number): number | undefined => (nowMs - first.atMs >= 900 ? ((now - then) * 1000) / (nowMs - first.atMs) : undefined);
@@ -210,6 +215,7 @@ function watch(observer: PipelineObserver, context: WatchContext): { stop: () =>
       calibratedPerSecond: rate(tables.calibratedRows, first.rows),
       sentPerSecond: rate(shared.sent.readings, first.sent),
       latency: observer.latency.summary(nowMs),
+      stages: stageMeans(stages, first.stages),
       dlqByCode: calibratorMetrics === undefined ? undefined : withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code')),
       rawSinkDlq: rawSinkMetrics === undefined ? undefined : sumAll(rawSinkMetrics, 'kalibra_sink_dead_lettered_total'),
       sensors: tables.sensors,
