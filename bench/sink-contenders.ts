@@ -157,17 +157,16 @@ export async function sinkContenders(url: string, brokers: string[]): Promise<Co
   let worker: ConnectWorker | undefined;
   try {
     const producer = new Producer({ clientId: id, bootstrapBrokers: brokers, acks: ProduceAcks.ALL, idempotent: true });
-    for (let i = 0; i < data.length; i += BATCH) {
-      const chunk = data.slice(i, i + BATCH);
+    // Connect JSON carries its schema in every message: small sends stay under the broker's request limit.
+    for (let i = 0; i < data.length; i += 1_000) {
+      const chunk = data.slice(i, i + 1_000);
       await producer.send({
-        messages: chunk.flatMap((m, j) => {
-          const partition = (i + j) % PARTITIONS;
-          const connect = encodeConnectJson(m);
-          return [
-            { topic: kalibraTopic, partition, key: Buffer.from(readingKey(m.sensor_id, Date.parse(m.ts))), value: encodeCalibratedMessage(m) },
-            { topic: connectTopic, partition, key: connect.key, value: connect.value },
-          ];
-        }),
+        messages: chunk.map((m, j) => ({
+          topic: kalibraTopic, partition: (i + j) % PARTITIONS, key: Buffer.from(readingKey(m.sensor_id, Date.parse(m.ts))), value: encodeCalibratedMessage(m),
+        })),
+      });
+      await producer.send({
+        messages: chunk.map((m, j) => ({ topic: connectTopic, partition: (i + j) % PARTITIONS, ...encodeConnectJson(m) })),
       });
     }
     await producer.close();
