@@ -43,6 +43,6 @@ export const calibratorCommandOptions = defineOptions({
   },
   commitInterval: {
     env: 'KALIBRA_COMMIT_INTERVAL', type: 'duration', default: 100, group,
-    description: 'Longest time between transaction commits.',
+    description: 'Longest time between transaction commits while records keep coming; a transaction commits as soon as no record is at hand and the previous commit is done, so this is only an upper bound.',
   },
 });

@@ -1,6 +1,7 @@
 // What the demo's live view shows, as plain data: the latest reading of every sensor and
 // the pipeline's figures. The observer fills it in; demo-view.ts turns it into lines.
 import type { ReplayProgress } from '../../topology/index.ts';
+import type { StageName } from './stage-latency.ts';
 
 export interface SensorLine {
   sensorId: string;
@@ -63,6 +64,8 @@ export interface DemoState {
   /** Readings the simulator sent per second over the same seconds, to compare with. */
   sentPerSecond: number | undefined;
   latency: LatencySummary;
+  /** Mean ms per record in each stage over the same seconds, from the processes' histograms (stage-latency.ts). */
+  stages?: Partial<Record<StageName, number>>;
   /** The calibrator's kalibra_dlq_records_total by code; undefined when /metrics never answered yet. */
   dlqByCode: Record<string, number> | undefined;
   /** /metrics did not answer this time: dlqByCode is the last figure seen. */

@@ -4,6 +4,7 @@
 import { renderProgress } from '../../topology/index.ts';
 import type { PartitionProgress } from '../../topology/index.ts';
 import type { DemoState, ReplayLine, SensorLine } from './demo-state.ts';
+import { STAGES } from './stage-latency.ts';
 
 const COLUMNS = [
   { title: 'sensor', width: 11 },
@@ -155,6 +156,7 @@ export function renderDemoView(state: DemoState): string[] {
     `rows        raw_readings ${state.rows.raw}, calibrated_readings ${state.rows.calibrated}`,
     `throughput  ${perSecond(state.calibratedPerSecond)} calibrated rows/s (readings sent: ${perSecond(state.sentPerSecond)}/s; last 5 s)`,
     latencyLine(state),
+    `stages      ${STAGES.map(({ name }) => `${name} ${formatMs(state.stages?.[name])}`).join(' → ')}  (mean per record, last 5 s)`,
     ...dlqLines(state.dlqByCode, state.rawSinkDlq, state.dlqStale === true),
     ...replayLines(state),
     `processes   ${state.children.map((c) => `${c.name} :${c.port} ${c.state}`).join(' · ')}`,

@@ -19,6 +19,8 @@ import { DemoError } from './errors.ts';
 import { PipelineObserver } from './pipeline-observer.ts';
 import { ReplayObserver } from './replay-observer.ts';
 import { sumAll, sumByLabel } from './prometheus-text.ts';
+import { stageMeans, stageTotals } from './stage-latency.ts';
+import type { StageTotals } from './stage-latency.ts';
 
 export type DemoConfig = ConfigValues<typeof demoCommandOptions>;
 
@@ -145,7 +147,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     });
     replays.start();
     const watcher = watch(observer, replays, {
-      calibrator, rawSink, children, logsDir, options,
+      calibrator, rawSink, calibratedSink, children, logsDir, options,
       state: () => ({ phase, liveSinceMs, sent, backfill: backfill === undefined ? undefined : { ...backfill, sent: sent.readings }, replayFromMs: dataFromMs }),
       onChildExit: (error) => { childFailure ??= error; stopping.abort(); },
     });
@@ -207,6 +209,7 @@ async function waitDrained(observer: PipelineObserver, ranges: readonly SentRang
 interface WatchContext {
   calibrator: DemoChild;
   rawSink: DemoChild;
+  calibratedSink: DemoChild;
   children: readonly DemoChild[];
   logsDir: string;
   options: RunDemoOptions;
@@ -216,18 +219,20 @@ interface WatchContext {
 
 /** Every second: read the tables and /metrics, draw the view (or a progress line), notice dead children. */
 function watch(observer: PipelineObserver, replays: ReplayObserver, context: WatchContext): { stop: () => Promise<DemoState> } {
-  const history: { atMs: number; rows: number; sent: number }[] = [];
+  const history: { atMs: number; rows: number; sent: number; stages: StageTotals }[] = [];
   let ticks = 0;
   let lastDlq: Record<string, number> | undefined;
 
   const tick = async (): Promise<DemoState> => {
     const nowMs = Date.now();
-    const [tables, calibratorMetrics, rawSinkMetrics] = await Promise.all([observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics()]);
+    const [tables, calibratorMetrics, rawSinkMetrics, calibratedSinkMetrics] = await Promise.all([
+      observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics(), context.calibratedSink.metrics()]);
     // After the table figures, so the replay's rows are at least as fresh as the counts.
     const replay = await replays.snapshot();
     if (calibratorMetrics !== undefined) lastDlq = withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code'));
     const shared = context.state();
-    history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings });
+    const stages = stageTotals({ rawSink: rawSinkMetrics, calibrator: calibratorMetrics, calibratedSink: calibratedSinkMetrics });
+    history.push({ atMs: nowMs, rows: tables.calibratedRows, sent: shared.sent.readings, stages });
     while (history.length > 1 && history[0]!.atMs < nowMs - 5_000) history.shift();
     const first = history[0]!;
     const rate = (now: number, then: number): number | undefined => (nowMs - first.atMs >= 900 ? ((now - then) * 1000) / (nowMs - first.atMs) : undefined);
@@ -239,6 +244,7 @@ function watch(observer: PipelineObserver, replays: ReplayObserver, context: Wat
       calibratedPerSecond: rate(tables.calibratedRows, first.rows),
       sentPerSecond: rate(shared.sent.readings, first.sent),
       latency: observer.latency.summary(nowMs),
+      stages: stageMeans(stages, first.stages),
       dlqByCode: lastDlq,
       dlqStale: calibratorMetrics === undefined && lastDlq !== undefined,
       rawSinkDlq: rawSinkMetrics === undefined ? undefined : sumAll(rawSinkMetrics, 'kalibra_sink_dead_lettered_total'),

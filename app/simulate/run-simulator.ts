@@ -1,5 +1,6 @@
 // Sends the demo fleet's readings to the raw topic: first, when asked, a back-fill of
-// history as fast as the broker takes it, then live readings in real time. Keys and
+// history as fast as the broker takes it, then live readings in real time, each sent when its
+// ts comes (readings due while a send is in flight go together in the next one). Keys and
 // partitioning follow docs/architecture.md#topics (key `<sensor>|<ts>`, Java murmur2 of the sensor),
 // and each record's timestamp is the reading's ts, so replay can find it by time.
 import { Producer, type BaseOptions } from '@platformatic/kafka';
@@ -33,7 +34,6 @@ export interface SimulatorStats {
 }
 
 const BATCH = 2_000;
-const TICK_MS = 200;
 
 export async function runSimulator(options: SimulatorOptions): Promise<SimulatorStats> {
   const now = options.now ?? Date.now;
@@ -71,19 +71,40 @@ export async function runSimulator(options: SimulatorOptions): Promise<Simulator
     await send(batch);
   };
 
+  // Live: each reading is sent when its ts comes, so its ts is when it was produced (the
+  // pipeline's latency starts there). Readings that come due while a send is in flight go in
+  // the next send, at once when it returns (natural batching, no tick).
+  const sendLive = async (fromMs: number, untilMs: number): Promise<void> => {
+    let due: SimulatedRecord[] = [];
+    const pending = (): number => stats.readings + stats.duplicates + stats.malformed + due.length;
+    for (const record of generate(options, fromMs, untilMs)) {
+      while (!options.signal?.aborted && record.tsMs > now()) {
+        if (due.length > 0) {
+          await send(due);
+          due = [];
+        } else {
+          await sleep(record.tsMs - now(), options.signal);
+        }
+      }
+      if (options.signal?.aborted || (options.maxRecords !== undefined && pending() >= options.maxRecords)) break;
+      due.push(record);
+      if (options.maxRecords !== undefined && pending() >= options.maxRecords) break;
+      if (due.length >= BATCH) {
+        await send(due);
+        due = [];
+      }
+    }
+    await send(due);
+  };
+
   try {
-    let cursor = now();
+    const cursor = now();
     if (options.startMs !== undefined) {
       await sendRange(options.startMs, cursor);
       stats.backfilled = !options.signal?.aborted && !limitReached();
     }
     const liveUntil = options.durationMs === undefined ? Infinity : now() + options.durationMs;
-    while (!options.signal?.aborted && !limitReached() && now() < liveUntil) {
-      await sleep(TICK_MS, options.signal);
-      const until = Math.min(now(), liveUntil);
-      await sendRange(cursor, until);
-      cursor = until;
-    }
+    await sendLive(cursor, liveUntil);
     return stats;
   } finally {
     await producer.close();

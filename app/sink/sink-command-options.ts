@@ -36,7 +36,7 @@ export const sinkCommandOptions = defineOptions({
   },
   batchLinger: {
     env: 'KALIBRA_SINK_BATCH_LINGER', type: 'duration', default: 200, group,
-    description: 'Longest a partial batch waits before it is written.',
+    description: 'No longer waited for (accepted for existing configurations): a batch is written as soon as the previous write has finished, so it fills only while one is in flight.',
   },
   writeMethod: {
     env: 'KALIBRA_SINK_WRITE_METHOD', type: 'string', choices: WriteMethods, default: DEFAULT_WRITE_METHOD, group,

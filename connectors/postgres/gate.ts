@@ -12,6 +12,9 @@ import { silentLogger } from './sink-log.ts';
 import type { SinkLogger } from './sink-log.ts';
 import { SinkError } from './errors.ts';
 
+/** Admission times kept per partition for admittedAt() (the release latency metric). */
+const MAX_ADMISSIONS_KEPT = 1_000;
+
 export interface PostgresGateOptions {
   databaseUrl: string;
   /** The raw sink's connector name in kalibra_sink_offsets (default kalibra-sink-raw). */
@@ -35,6 +38,8 @@ export class PostgresGate implements Gate {
   readonly #logger: SinkLogger;
   readonly #applicationName: string;
   readonly #admitted = new Map<number, bigint>();
+  /** partition → admissions not yet asked about by admittedAt(), oldest first (for the release latency). */
+  readonly #admissions = new Map<number, { next: bigint; at: number }[]>();
   #waiters = new Set<() => void>();
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
@@ -66,6 +71,17 @@ export class PostgresGate implements Gate {
     return topic === this.#topic ? this.#admitted.get(partition) : undefined;
   }
 
+  /** When (epoch ms) `offset` was first admitted; forgets the admissions below it (asked in offset order). */
+  admittedAt(topic: string, partition: number, offset: bigint): number | undefined {
+    if (topic !== this.#topic) return undefined;
+    const admissions = this.#admissions.get(partition);
+    if (admissions === undefined) return undefined;
+    const index = admissions.findIndex((admission) => admission.next > offset);
+    if (index === -1) return undefined;
+    if (index > 0) admissions.splice(0, index);
+    return admissions[0]!.at;
+  }
+
   changed(signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal.aborted || this.#closed) { resolve(); return; }
@@ -95,6 +111,11 @@ export class PostgresGate implements Gate {
   #admit(partition: number, next: bigint): void {
     if (next <= (this.#admitted.get(partition) ?? -1n)) return;
     this.#admitted.set(partition, next);
+    let admissions = this.#admissions.get(partition);
+    if (admissions === undefined) this.#admissions.set(partition, admissions = []);
+    admissions.push({ next, at: Date.now() });
+    // Bounded while nothing asks (e.g. a calibrator that is not consuming this partition).
+    if (admissions.length > MAX_ADMISSIONS_KEPT) admissions.splice(0, admissions.length - MAX_ADMISSIONS_KEPT);
     for (const wake of [...this.#waiters]) wake();
   }
 

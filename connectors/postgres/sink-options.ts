@@ -25,7 +25,14 @@ export interface SinkOptions {
   databaseUrl: string;
   kafka: KafkaConnectionOptions;
   batchSize?: number;
+  /**
+   * No longer waited for; accepted so existing configurations keep working. Batches are written
+   * as soon as there are records and the previous write has finished (natural batching): a
+   * batch fills only while the previous one is in flight, so no partial batch ever lingers.
+   */
   batchLingerMs?: number;
+  /** How often an idle sink looks for offsets past transaction markers, which arrive without a record (default 1000 ms). */
+  idleCheckMs?: number;
   writeMethod?: WriteMethod;
   sessionTimeoutMs?: number;
   logger?: SinkLogger;
@@ -75,6 +82,7 @@ export function resolveSinkOptions(options: SinkOptions): ResolvedSinkOptions {
     databaseUrl: nonEmpty(options.databaseUrl, 'databaseUrl'),
     batchSize: positiveInteger(options.batchSize ?? 5_000, 'batchSize'),
     batchLingerMs: positiveInteger(options.batchLingerMs ?? 200, 'batchLingerMs'),
+    idleCheckMs: positiveInteger(options.idleCheckMs ?? 1_000, 'idleCheckMs'),
     writeMethod: method,
     sessionTimeoutMs: positiveInteger(options.sessionTimeoutMs ?? 30_000, 'sessionTimeoutMs'),
     logger: options.logger ?? silentLogger,

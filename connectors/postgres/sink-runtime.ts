@@ -1,6 +1,9 @@
-// The sink: consumes one topic read_committed in a consumer group, batches records by size
-// and time, and commits each batch to Postgres in one transaction together with the
-// partitions' next offsets (commit-batch.ts). Postgres, not Kafka, is where it resumes
+// The sink: consumes one topic read_committed in a consumer group and commits records to
+// Postgres in batches, each in one transaction together with the partitions' next offsets
+// (commit-batch.ts). Batching is natural: a batch is written as soon as there are records
+// and the previous write has finished, so it grows (up to batchSize) only while the previous
+// one is in flight, and an idle sink writes a single record at once, never waiting for a
+// linger or a tick. Postgres, not Kafka, is where it resumes
 // from: on every assignment, and after losing a compare-and-set, it re-reads the stored
 // offsets and reopens its record source there (the runtime's RecordSource, the one way to
 // move a partition; messages become SourceRecords through toSourceRecord). Kafka offsets
@@ -22,10 +25,14 @@ import type { OffsetsKey } from './offsets-store.ts';
 import { resolveSinkOptions } from './sink-options.ts';
 import type { ResolvedSinkOptions, SinkOptions } from './sink-options.ts';
 
-const IDLE_TICK_MS = 1_000;
 const SHUTDOWN_BUDGET_MS = 8_000;
 const FETCH_MAX_BYTES = 2 * 1024 * 1024;
 const FETCH_MAX_BYTES_PER_PARTITION = 512 * 1024;
+/**
+ * How long an idle fetch waits at the broker. Records do not wait for it: with minBytes 1 the
+ * broker answers as soon as anything arrives; it only bounds how often an idle sink polls.
+ */
+const FETCH_MAX_WAIT_MS = 500;
 
 export class PostgresSink {
   readonly #o: ResolvedSinkOptions;
@@ -40,7 +47,8 @@ export class PostgresSink {
   #epoch = 0;
   /** The next batch, taken from the source (at most batchSize records). */
   #buffer: SourceRecord[] = [];
-  #firstBufferedAt = 0;
+  /** performance.now() when each buffered record was taken from the source (for the stage latency). */
+  #takenAt: number[] = [];
   /** partition → the next offset this epoch's stream should deliver (duplicates below it are dropped). */
   #nextExpected = new Map<number, bigint>();
   /** partition → next_offset as last seen in Postgres: the compare-and-set's expected value. */
@@ -60,7 +68,7 @@ export class PostgresSink {
     this.#consumer = new Consumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
-      rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: 500,
+      rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1,
       ...(o.instanceId === undefined ? {} : { groupInstanceId: o.instanceId }),
       deserializers: sourceDeserializers,
     });
@@ -139,7 +147,7 @@ export class PostgresSink {
 
   #onAssignment(): void {
     this.#epoch += 1;
-    this.#buffer = [];
+    this.#clearBuffer();
     this.#repositionNeeded = true;
     this.#wakeUp();
   }
@@ -177,7 +185,7 @@ export class PostgresSink {
   async #reposition(): Promise<void> {
     this.#repositionNeeded = false;
     const epoch = ++this.#epoch;
-    this.#buffer = [];
+    this.#clearBuffer();
     this.#nextExpected.clear();
     const partitions = this.#consumer.assignments?.find((a) => a.topic === this.#o.topic)?.partitions ?? [];
     const stored = await this.#db.run('read offsets', (client) => readStoredOffsets(client, this.#key));
@@ -192,20 +200,33 @@ export class PostgresSink {
     });
   }
 
+  #clearBuffer(): void {
+    this.#buffer = [];
+    this.#takenAt = [];
+  }
+
   /** Moves records from the source into the next batch, up to batchSize, dropping any below what is expected. */
   #takeRecords(): void {
+    const now = performance.now();
     while (this.#buffer.length < this.#o.batchSize) {
       const message = this.#source.take();
       if (message === undefined) return;
       const partition = message.partition;
       if (message.offset < (this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? 0n)) continue;
       this.#nextExpected.set(partition, message.offset + 1n);
-      if (this.#buffer.length === 0) this.#firstBufferedAt = Date.now();
       this.#buffer.push(toSourceRecord(message));
+      this.#takenAt.push(now);
     }
   }
 
-  /** Resolves true when a batch is due (full, lingered long enough, or offsets to move past markers). */
+  /**
+   * Resolves true when a batch is due: as soon as there is a record (the previous write has
+   * finished, since this runs between writes), or offsets to move past transaction markers.
+   * Records that arrived during the previous write are all in the source's buffer by now, so
+   * the batch is as big as the write time made it (natural batching); nothing here waits for
+   * a linger. Only an idle sink waits, woken by the next record (or every idleCheckMs, to
+   * store offsets past transaction markers, which arrive without a record).
+   */
   async #waitForBatch(): Promise<boolean> {
     for (;;) {
       if (this.#stoppingNow || this.#repositionNeeded || this.#rejoinNeeded) return false;
@@ -216,11 +237,8 @@ export class PostgresSink {
         return false;
       }
       this.#takeRecords();
-      const size = this.#buffer.length;
-      const waited = Date.now() - this.#firstBufferedAt;
-      if (size >= this.#o.batchSize || (size > 0 && waited >= this.#o.batchLingerMs)) return true;
-      if (size === 0 && this.#drainedPositions().size > 0) return true;
-      await this.#source.wait(size === 0 ? IDLE_TICK_MS : this.#o.batchLingerMs - waited);
+      if (this.#buffer.length > 0 || this.#drainedPositions().size > 0) return true;
+      await this.#source.wait(this.#o.idleCheckMs);
     }
   }
 
@@ -245,7 +263,7 @@ export class PostgresSink {
   async #flush(): Promise<void> {
     const epoch = this.#epoch;
     const records = this.#buffer.splice(0, this.#o.batchSize);
-    this.#firstBufferedAt = this.#buffer.length > 0 ? Date.now() : 0;
+    const takenAt = this.#takenAt.splice(0, records.length);
     const batch = buildBatch(this.#o.mapping, records);
     const advanceTo = new Map(batch.nextOffsets);
     for (const [partition, position] of this.#drainedPositions()) {
@@ -266,9 +284,11 @@ export class PostgresSink {
       return;
     }
     if (stored === undefined) return; // stopping: the transaction was rolled back
-    const latencyMs = performance.now() - started;
+    const committedAt = performance.now();
+    const latencyMs = committedAt - started;
     if (epoch === this.#epoch) for (const [partition, next] of stored) this.#stored.set(partition, next);
     this.#reportBatch(records, batch.deadLetters.map((d) => d.error.code), stored, latencyMs);
+    this.#o.metrics?.recordsLatency(records, takenAt, committedAt, Date.now());
     // Only for monitoring (lag in the usual tools); Postgres is the source of truth.
     const commits = [...stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset, leaderEpoch: -1 }));
     if (commits.length > 0 && epoch === this.#epoch) {

@@ -14,4 +14,9 @@ export interface Gate {
    * aborts). Spurious wake-ups are allowed; the runtime re-reads admittedUpTo.
    */
   changed(signal: AbortSignal): Promise<void>;
+  /**
+   * Optional, for the latency metrics: when (epoch ms) the gate first admitted `offset`, if it
+   * still knows. Asked once per released record, in offset order per partition.
+   */
+  admittedAt?(topic: string, partition: number, offset: bigint): number | undefined;
 }

@@ -9,6 +9,10 @@ export interface RuntimeMetrics {
   transactionAborted(reason: string): void;
   consumerLag(topic: string, partition: number, lag: number): void;
   gateWait(ms: number): void;
+  /** A record released by the gate: ms from the gate admitting its offset to its release (only gates that know when). */
+  gateReleased?(ms: number): void;
+  /** A committed transaction: per record, ms from its processing (its release by the gate) to the commit. */
+  recordsCommitted?(latenciesMs: readonly number[]): void;
   /** Records a partition still has to re-read for the current replay request (0 when none is pending). */
   replayRemaining(topic: string, partition: number, records: number): void;
   stateChanged(state: string): void;

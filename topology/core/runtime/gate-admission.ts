@@ -19,11 +19,14 @@ export class GateAdmission {
     this.#metrics = metrics;
   }
 
-  /** True when there is no gate, or it admits the message's offset. */
+  /** True when there is no gate, or it admits the message's offset (then the message is released: reported). */
   admits(message: RuntimeMessage): boolean {
     if (this.#gate === undefined) return true;
     const upTo = this.#gate.admittedUpTo(message.topic, message.partition);
-    return upTo !== undefined && upTo > message.offset;
+    if (upTo === undefined || upTo <= message.offset) return false;
+    const admittedAt = this.#gate.admittedAt?.(message.topic, message.partition, message.offset);
+    if (admittedAt !== undefined) this.#metrics.gateReleased?.(Math.max(0, Date.now() - admittedAt));
+    return true;
   }
 
   /** Waits until the gate may have moved, release() is called, or the cap passes; reports the wait. */

@@ -33,6 +33,11 @@ export interface StreamsRuntimeOptions {
   instanceId: string;
   taskFactory: TaskFactory;
   processingGuarantee?: ProcessingGuarantee;
+  /**
+   * Upper bound on a transaction's age while records keep coming (default 100). A transaction
+   * commits as soon as no record is at hand (natural batching), so an idle runtime never waits
+   * for it; records that arrive during a commit make the next transaction.
+   */
   commitIntervalMs?: number;
   commitMaxRecords?: number;
   dlqTopic?: string;

@@ -51,11 +51,13 @@ export class RecordCollector {
     const started = performance.now();
     this.#options.logger.debug('committing', { records: batch.records, outputs: batch.outputs.length });
     await this.#committer.commit(this.#producer!, consumer, batch);
-    const latency = performance.now() - started;
+    const committedAt = performance.now();
+    const latency = committedAt - started;
     this.#options.logger.debug('committed', { records: batch.records, latencyMs: Math.round(latency) });
     this.#batch = new TransactionBatch();
     const m = this.#options.metrics;
     m.transactionCommitted(latency, batch.records);
+    m.recordsCommitted?.(batch.processedAt.map((at) => committedAt - at));
     for (const [key, count] of batch.countsByPartition) {
       const last = batch.lastByPartition.get(key)!;
       m.recordsIn(last.topic, last.partition, count);

@@ -141,7 +141,10 @@ export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsume
     heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
     isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     autocommit: false,
+    // The broker answers a fetch as soon as minBytes (1) are there: records never wait for
+    // maxWaitTime, which only bounds an idle long poll (and so how soon a stop is noticed).
     maxWaitTime: Math.min(500, o.commitIntervalMs * 5),
+    minBytes: 1,
     deserializers: sourceDeserializers,
     // Long enough for a crashed predecessor's transaction to time out.
     stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,

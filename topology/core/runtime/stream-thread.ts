@@ -1,8 +1,9 @@
 // StreamThread (after Kafka Streams' StreamThread): the poll/process loop. Each turn it does
 // the first thing that is due, in this order: fail on a dead stream or replay tail, re-read
 // after a rebalance or an abort, punctuate, apply a replay at the boundary, commit (on the
-// rebalance notice, or when the batch is big or old enough), wait for records, hold a record
-// the gate does not admit yet, or process one. A failure aborts the transaction and is
+// rebalance notice, when the batch is big or old enough, or as soon as no record is at hand:
+// natural batching, the interval is only an upper bound), wait for records, hold a record the
+// gate does not admit yet, or process one. A failure aborts the transaction and is
 // classified (kafka-errors.ts): retried from the committed offsets after a back-off, or fatal.
 // It owns WHEN things happen and the failure count; it does not own the clients, the
 // transaction (RecordCollector), the partitions (TaskManager), replay (ReplayCoordinator) or
@@ -92,8 +93,14 @@ export class StreamThread {
         }
         const message = source.take();
         if (message === undefined) {
-          if (batch.empty) this.#tasks.commitRequested = false;
-          await source.wait(batch.empty ? o.commitIntervalMs : o.commitIntervalMs - (now - batch.startedAt));
+          // Natural batching: every record at hand is processed, so commit now rather than
+          // waiting out the interval; what arrives meanwhile makes the next transaction.
+          if (!batch.empty) {
+            await this.#commit();
+            continue;
+          }
+          this.#tasks.commitRequested = false;
+          await source.wait(o.commitIntervalMs); // woken by the next record
           continue;
         }
         if (!this.#gate.admits(message)) {

@@ -11,6 +11,8 @@ export class TransactionBatch {
   records = 0;
   /** Dead-lettered records by error code. */
   readonly deadLettered = new Map<string, number>();
+  /** performance.now() when each record was processed (released by the gate), in track() order. */
+  readonly processedAt: number[] = [];
   /** Epoch ms when the first record or output entered the batch; 0 while empty. */
   startedAt = 0;
 
@@ -29,6 +31,7 @@ export class TransactionBatch {
     this.lastByPartition.set(key, message);
     this.countsByPartition.set(key, (this.countsByPartition.get(key) ?? 0) + 1);
     this.records++;
+    this.processedAt.push(performance.now());
   }
 
   /** Outputs by topic, for the recordsOut metric. */

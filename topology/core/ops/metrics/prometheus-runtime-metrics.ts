@@ -16,6 +16,16 @@ export function prometheusRuntimeMetrics(metrics: MetricsRegistry): RuntimeMetri
   const aborts = metrics.counter({ name: 'transactions_aborted_total', help: 'Aborted Kafka transactions, by reason.', labelNames: ['reason'] });
   const lag = metrics.gauge({ name: 'consumer_lag_records', help: 'Records between the committed position and the end of the partition.', labelNames: ['topic', 'partition'] });
   const gateWait = metrics.histogram({ name: 'gate_wait_seconds', help: 'Time records waited for the admission gate.', buckets: LATENCY_BUCKETS });
+  const gateReleased = metrics.histogram({
+    name: 'gate_release_seconds',
+    help: 'Per record: time from the gate admitting its offset (the raw row committed, as the raw sink\'s NOTIFY tells) to its release for processing.',
+    buckets: LATENCY_BUCKETS,
+  });
+  const recordCommits = metrics.histogram({
+    name: 'record_commit_seconds',
+    help: 'Per record: time from its release for processing (by the gate, if any) to its outputs committed in Kafka.',
+    buckets: LATENCY_BUCKETS,
+  });
   const replayRemaining = metrics.gauge({
     name: 'replay_remaining_records',
     help: 'Records a source partition still has to re-read for the current replay request, up to the end of the log when it was made (0 when none is pending).',
@@ -43,6 +53,8 @@ export function prometheusRuntimeMetrics(metrics: MetricsRegistry): RuntimeMetri
     transactionAborted: (reason) => safely(() => aborts.inc({ reason })),
     consumerLag: (topic, partition, value) => safely(() => lag.set({ topic, partition: String(partition) }, value)),
     gateWait: (ms) => safely(() => gateWait.observe(ms / 1000)),
+    gateReleased: (ms) => safely(() => gateReleased.observe(ms / 1000)),
+    recordsCommitted: (latenciesMs) => safely(() => { for (const ms of latenciesMs) recordCommits.observe(ms / 1000); }),
     replayRemaining: (topic, partition, records) => safely(() => replayRemaining.set({ topic, partition: String(partition) }, records)),
     stateChanged: (next) => safely(() => {
       if (currentState !== undefined) state.set({ state: currentState }, 0);

@@ -1,0 +1,205 @@
+// The sink against its contenders on the same rows, in one run (part of `npm run bench -- sink`):
+// ROWS calibrated readings, as Kalibra JSON on one topic and as Connect JSON on another, and
+//   - a single COPY of every row into the empty table (the database's floor for new keys),
+//   - the sink's stage + upsert statement alone (COPY into the stage table, INSERT … ON
+//     CONFLICT), batches of 5,000 rows in one transaction each, no Kafka,
+//   - Kalibra's sink (PostgresSink, mapping calibrated, defaults) from the topic,
+//   - the Debezium JDBC sink on a real Kafka Connect worker (test/integration/connect's
+//     private worker, the committed connector config) from the Connect JSON topic,
+// each over new keys (an empty table) and over existing keys (every row conflicts: a replay).
+// The sinks are timed in steady state: from their first committed rows to the last, so the
+// group join and the first fetch are not counted.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { CalibratedMessage } from '../calibration/calibrated-message.ts';
+import { encodeCalibratedMessage } from '../calibration/calibrated-message.ts';
+import { encodeConnectJson } from '../calibration/connect-json.ts';
+import { readingKey } from '../contract/reading-key.ts';
+import { calibratedMapping } from '../connectors/postgres/mappings/calibrated.ts';
+import type { Row } from '../connectors/postgres/mappings/mapping.ts';
+import { migrate } from '../connectors/postgres/migrate.ts';
+import { upsertRows } from '../connectors/postgres/row-writers.ts';
+import { PostgresSink } from '../connectors/postgres/sink-runtime.ts';
+import { copyTextLine } from '../connectors/postgres/sql.ts';
+import { connectorStatus, deleteConnector, deleteGroups, putConnector, startConnectWorker } from '../test/integration/connect/connect-worker.ts';
+import type { ConnectWorker } from '../test/integration/connect/connect-worker.ts';
+
+const ROWS = Number(process.env.KALIBRA_BENCH_SINK_ROWS ?? 200_000);
+const PARTITIONS = 4;
+const BATCH = 5_000;
+
+export interface ContenderResult {
+  name: string;
+  newKeys: number;
+  existingKeys: number | undefined;
+}
+
+function messages(): CalibratedMessage[] {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  return Array.from({ length: ROWS }, (_, i) => {
+    const sensor = `sensor-${String(i % 1_000).padStart(4, '0')}`;
+    const ts = new Date(start + Math.floor(i / 1_000) * 1_000).toISOString();
+    const raw = 20 + (i % 97) / 10;
+    return {
+      sensor_id: sensor, ts, raw_value: raw, value: raw - 0.5, unit: 'celsius', status: 'ok',
+      profile: `${sensor}@2025-01-01#0123456789ab`, calibrated_at: new Date(start + i).toISOString(),
+    };
+  });
+}
+
+const perSecond = (rows: number, ms: number): number => Math.round(rows / (ms / 1000));
+
+async function freshSchema(client: pg.Client, schema: string): Promise<void> {
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await migrate(client, schema);
+}
+
+async function singleCopy(client: pg.Client, schema: string, rows: readonly Row[]): Promise<number> {
+  await freshSchema(client, schema);
+  const columns = calibratedMapping.columns.map((c) => c.name).join(', ');
+  const started = performance.now();
+  await client.query('BEGIN');
+  const stream = client.query(copyStreams.from(`COPY "${schema}".${calibratedMapping.table} (${columns}) FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => { stream.on('finish', resolve); stream.on('error', reject); });
+  for (let i = 0; i < rows.length; i += BATCH) stream.write(rows.slice(i, i + BATCH).map(copyTextLine).join(''));
+  stream.end();
+  await done;
+  await client.query('COMMIT');
+  return perSecond(rows.length, performance.now() - started);
+}
+
+async function statementAlone(client: pg.Client, schema: string, rows: readonly Row[]): Promise<{ newKeys: number; existingKeys: number }> {
+  await freshSchema(client, schema);
+  const pass = async (): Promise<number> => {
+    const started = performance.now();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      await client.query('BEGIN');
+      await upsertRows(client, 'copy', schema, calibratedMapping, rows.slice(i, i + BATCH));
+      await client.query('COMMIT');
+    }
+    return perSecond(rows.length, performance.now() - started);
+  };
+  return { newKeys: await pass(), existingKeys: await pass() };
+}
+
+/** Polls `progress()` (rows done so far) until ROWS; rows/s from the first poll that saw any to the end. */
+async function steadyState(progress: () => Promise<number>, failed: () => Promise<string | undefined> = () => Promise.resolve(undefined)): Promise<number> {
+  let first: { at: number; rows: number } | undefined;
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const rows = await progress();
+    const at = performance.now();
+    if (first === undefined && rows > 0) first = { at, rows };
+    if (rows >= ROWS) return perSecond(rows - first!.rows, Math.max(1, at - first!.at));
+    const failure = await failed();
+    if (failure !== undefined) throw new Error(failure);
+    if (Date.now() > deadline) throw new Error(`only ${rows} of ${ROWS} rows after 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function kalibraSink(client: pg.Client, url: string, brokers: string[], schema: string, topic: string, connector: string): Promise<number> {
+  const sink = new PostgresSink({
+    mapping: 'calibrated', topic, dlqTopic: `${topic}-dlq`, schema, connector, groupId: `${topic}-${connector}`,
+    databaseUrl: url, kafka: { bootstrapBrokers: brokers, clientId: `bench-${connector}` },
+  });
+  await sink.start();
+  try {
+    return await steadyState(async () => Number((await client.query<{ n: string }>(
+      `SELECT coalesce(sum(next_offset), 0) AS n FROM "${schema}".kalibra_sink_offsets WHERE connector = $1`, [connector])).rows[0]!.n));
+  } finally {
+    await sink.stop();
+  }
+}
+
+async function debeziumSink(client: pg.Client, worker: ConnectWorker, topic: string, table: string, name: string, existing: boolean): Promise<number> {
+  const committed = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'connectors', 'kafka-connect', 'calibrated-jdbc-sink.json'), 'utf8')) as
+    { config: Record<string, string> };
+  // Over existing keys: progress is the rows whose calibrated_at the second pass changed.
+  if (existing) await client.query(`UPDATE ${table} SET calibrated_at = 'epoch'`);
+  await putConnector(worker, name, {
+    ...committed.config, 'topics': topic, 'collection.name.format': table, 'errors.deadletterqueue.topic.name': `${topic}.connect-dlq`,
+  });
+  try {
+    const sql = existing ? `SELECT count(*) AS n FROM ${table} WHERE calibrated_at > 'epoch'` : `SELECT count(*) AS n FROM ${table}`;
+    return await steadyState(
+      async () => Number((await client.query<{ n: string }>(sql)).rows[0]!.n),
+      async () => {
+        const status = await connectorStatus(worker, name);
+        return status?.tasks.some((t) => t.state === 'FAILED') ? `connector failed: ${status.tasks[0]?.trace ?? ''}` : undefined;
+      });
+  } finally {
+    await deleteConnector(worker, name);
+    await deleteGroups([`connect-${name}`]).catch(() => undefined);
+  }
+}
+
+export async function sinkContenders(url: string, brokers: string[]): Promise<ContenderResult[]> {
+  const data = messages();
+  const rows = data.map((m, i) => calibratedMapping.toRow({
+    topic: 't', partition: 0, offset: BigInt(i), timestamp: 0n, key: Buffer.from(readingKey(m.sensor_id, Date.parse(m.ts))),
+    value: encodeCalibratedMessage(m), headers: new Map(),
+  }));
+  const id = `sink-contenders-${randomBytes(4).toString('hex')}`;
+  const kalibraTopic = `${id}.calibrated`;
+  const connectTopic = `${id}.calibrated-connect`;
+  const schema = id.replaceAll('-', '_');
+  const table = `${schema}_connect`;
+  const admin = new Admin({ clientId: id, bootstrapBrokers: brokers });
+  await admin.createTopics({ topics: [kalibraTopic, connectTopic], partitions: PARTITIONS, replicas: 1 });
+  await admin.createTopics({ topics: [`${kalibraTopic}-dlq`, `${connectTopic}.connect-dlq`], partitions: 1, replicas: 1 });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let worker: ConnectWorker | undefined;
+  try {
+    const producer = new Producer({ clientId: id, bootstrapBrokers: brokers, acks: ProduceAcks.ALL, idempotent: true });
+    // Connect JSON carries its schema in every message: small sends stay under the broker's request limit.
+    for (let i = 0; i < data.length; i += 1_000) {
+      const chunk = data.slice(i, i + 1_000);
+      await producer.send({
+        messages: chunk.map((m, j) => ({
+          topic: kalibraTopic, partition: (i + j) % PARTITIONS, key: Buffer.from(readingKey(m.sensor_id, Date.parse(m.ts))), value: encodeCalibratedMessage(m),
+        })),
+      });
+      await producer.send({
+        messages: chunk.map((m, j) => ({ topic: connectTopic, partition: (i + j) % PARTITIONS, ...encodeConnectJson(m) })),
+      });
+    }
+    await producer.close();
+
+    const results: ContenderResult[] = [];
+    results.push({ name: 'a single COPY into the table', newKeys: await singleCopy(client, `${schema}_copy`, rows), existingKeys: undefined });
+    const alone = await statementAlone(client, `${schema}_stmt`, rows);
+    results.push({ name: 'stage + upsert statement alone (5,000-row transactions)', ...alone });
+    await freshSchema(client, schema);
+    results.push({
+      name: 'Kalibra\'s sink (PostgresSink, defaults)',
+      newKeys: await kalibraSink(client, url, brokers, schema, kalibraTopic, 'bench-new'),
+      existingKeys: await kalibraSink(client, url, brokers, schema, kalibraTopic, 'bench-existing'),
+    });
+    worker = await startConnectWorker({ timeZone: 'UTC' });
+    await client.query(`CREATE TABLE ${table} (sensor_id text, ts timestamptz, raw_value float8, value float8,
+      unit text, status text, profile text, calibrated_at timestamptz, PRIMARY KEY (sensor_id, ts))`);
+    results.push({
+      name: 'Debezium JDBC sink (Kafka Connect, committed config)',
+      newKeys: await debeziumSink(client, worker, connectTopic, table, `${id}-new`, false),
+      existingKeys: await debeziumSink(client, worker, connectTopic, table, `${id}-existing`, true),
+    });
+    for (const r of results) process.stdout.write(`${r.name}: new keys ${r.newKeys} rows/s, existing keys ${r.existingKeys ?? '—'} rows/s\n`);
+    return results;
+  } finally {
+    await worker?.stop();
+    for (const s of [schema, `${schema}_copy`, `${schema}_stmt`]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.end();
+    await admin.deleteTopics({ topics: [kalibraTopic, connectTopic, `${kalibraTopic}-dlq`, `${connectTopic}.connect-dlq`] }).catch(() => undefined);
+    await admin.close();
+  }
+}
+
+export const contenderRows = ROWS;
+export const contenderPartitions = PARTITIONS;
