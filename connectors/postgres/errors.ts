@@ -49,7 +49,8 @@ const dataSqlStates = ['22', '23', '54000'];
 /** The SQLSTATE of a Postgres error, or undefined for anything else (a socket error, a bug). */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  // No SQLSTATE class starts with E; Node's socket errors (EPIPE ...) all do.
+  return typeof code === 'string' && /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code) ? code : undefined;
 }
 
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
