@@ -15,14 +15,18 @@ export interface DeadLetter {
 
 export interface WriteBatch {
   readonly upserts: Row[];
+  /** The record each upsert comes from (same index), for dead-lettering a row Postgres refuses. */
+  readonly upsertSources: SourceRecord[];
   readonly deletes: { sensorId: string; ts: string }[];
+  /** The tombstone each delete comes from (same index). */
+  readonly deleteSources: SourceRecord[];
   readonly deadLetters: DeadLetter[];
   /** partition → first offset after the last record of that partition in the batch. */
   readonly nextOffsets: Map<number, bigint>;
   readonly records: number;
 }
 
-type Operation = { kind: 'upsert'; row: Row } | { kind: 'delete'; sensorId: string; ts: string };
+type Operation = { kind: 'upsert'; row: Row; record: SourceRecord } | { kind: 'delete'; sensorId: string; ts: string; record: SourceRecord };
 
 /** `records` must be in offset order per partition (as consumed). */
 export function buildBatch(mapping: Mapping, records: readonly SourceRecord[]): WriteBatch {
@@ -36,10 +40,10 @@ export function buildBatch(mapping: Mapping, records: readonly SourceRecord[]): 
     try {
       if (record.value === null) {
         const { sensorId, ts } = readingKeyFields(record.key);
-        latest.set(`${sensorId}\u0000${ts}`, { kind: 'delete', sensorId, ts });
+        latest.set(`${sensorId}\u0000${ts}`, { kind: 'delete', sensorId, ts, record });
       } else {
         const row = mapping.toRow({ ...record, value: record.value });
-        latest.set(`${String(row[sensorIdAt])}\u0000${String(row[tsAt])}`, { kind: 'upsert', row });
+        latest.set(`${String(row[sensorIdAt])}\u0000${String(row[tsAt])}`, { kind: 'upsert', row, record });
       }
     } catch (error) {
       const reason = error instanceof SinkError
@@ -49,10 +53,17 @@ export function buildBatch(mapping: Mapping, records: readonly SourceRecord[]): 
     }
   }
   const upserts: Row[] = [];
+  const upsertSources: SourceRecord[] = [];
   const deletes: { sensorId: string; ts: string }[] = [];
+  const deleteSources: SourceRecord[] = [];
   for (const operation of latest.values()) {
-    if (operation.kind === 'upsert') upserts.push(operation.row);
-    else deletes.push({ sensorId: operation.sensorId, ts: operation.ts });
+    if (operation.kind === 'upsert') {
+      upserts.push(operation.row);
+      upsertSources.push(operation.record);
+    } else {
+      deletes.push({ sensorId: operation.sensorId, ts: operation.ts });
+      deleteSources.push(operation.record);
+    }
   }
-  return { upserts, deletes, deadLetters, nextOffsets, records: records.length };
+  return { upserts, upsertSources, deletes, deleteSources, deadLetters, nextOffsets, records: records.length };
 }

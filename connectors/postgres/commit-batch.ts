@@ -1,9 +1,20 @@
 // One batch, one database transaction: compare-and-set every partition's offset first (so
 // a zombie blocks on the row lock and then fails before writing anything), write the rows,
-// delete tombstoned keys, queue the NOTIFY, hand the dead letters to Kafka, commit. Either
-// all of it is visible or none of it is; a lost compare-and-set rolls everything back.
+// delete tombstoned keys, store the dead letters (kalibra_dead_letters), queue the NOTIFY,
+// commit. Either all of it is visible or none of it is; a lost compare-and-set rolls
+// everything back.
+//
+// A row Postgres refuses as data (classifyDatabaseError: class 22, 23, 54000) must not stop
+// the partition: the transaction is rolled back and done again in isolating mode, where the
+// rows are written in halves, each in a savepoint, halving again only what failed, until
+// each refused row stands alone; those are dead-lettered (DATABASE_REJECTED) and the rest
+// commits with the offsets. k bad rows among n cost about 2k·log2(n) statements, and only
+// in a batch that has one: the first attempt is exactly the common path.
 import type pg from 'pg';
-import type { WriteBatch, DeadLetter } from './batch.ts';
+import type { SourceRecord } from '../../topology/index.ts';
+import type { DeadLetter, WriteBatch } from './batch.ts';
+import { storeDeadLetters } from './dead-letters.ts';
+import { classifyDatabaseError, SinkError, sqlState } from './errors.ts';
 import type { Mapping } from './mappings/mapping.ts';
 import { compareAndSetOffset, notifyOffsets } from './offsets-store.ts';
 import type { OffsetsKey } from './offsets-store.ts';
@@ -22,34 +33,111 @@ export interface CommitBatchOptions {
    */
   advanceTo: ReadonlyMap<number, bigint>;
   batch: WriteBatch;
-  /**
-   * Produces the dead letters and resolves once Kafka acknowledged them. Called after the
-   * compare-and-set won and before COMMIT, so a record is in the DLQ before the offset
-   * moves past it (a crash in between can only duplicate a DLQ entry, never lose one).
-   */
-  deadLetter: (deadLetters: DeadLetter[]) => Promise<void>;
 }
 
-/** Commits the batch; resolves with the offsets now stored. Throws OFFSET_CONFLICT or the database's error. */
-export async function commitBatch(client: pg.ClientBase, options: CommitBatchOptions): Promise<Map<number, bigint>> {
+export interface CommittedBatch {
+  /** partition → the offset now stored. */
+  stored: Map<number, bigint>;
+  /** Every dead letter the transaction stored: the mapping's and the rows Postgres refused. */
+  deadLetters: DeadLetter[];
+}
+
+/** Thrown inside the first attempt when Postgres refused the rows as data; never leaves commitBatch. */
+class RowsRefused extends Error {}
+
+/**
+ * Commits the batch; resolves with the offsets now stored and the dead letters stored with
+ * them. Throws OFFSET_CONFLICT or the database's error (a transient or fatal one: a data error
+ * is never thrown, its row is dead-lettered).
+ */
+export async function commitBatch(client: pg.ClientBase, options: CommitBatchOptions): Promise<CommittedBatch> {
+  try {
+    return await commitOnce(client, options, false);
+  } catch (error) {
+    if (!(error instanceof RowsRefused)) throw error;
+  }
+  return commitOnce(client, options, true);
+}
+
+async function commitOnce(client: pg.ClientBase, options: CommitBatchOptions, isolating: boolean): Promise<CommittedBatch> {
   const { key, mapping, method, expected, advanceTo, batch } = options;
   // Sorted, so two sinks taking several partition locks always take them in the same order.
   const moves = [...advanceTo].filter(([partition, next]) => next > (expected.get(partition) ?? -1n))
     .sort(([a], [b]) => a - b);
   const stored = new Map(moves);
+  const deadLetters = [...batch.deadLetters];
   await client.query('BEGIN');
   try {
     for (const [partition, next] of moves) {
       await compareAndSetOffset(client, key, partition, expected.get(partition), next);
     }
-    await upsertRows(client, method, key.schema, mapping, batch.upserts);
-    await deleteKeys(client, key.schema, mapping, batch.deletes);
+    if (isolating) {
+      // unnest, not COPY: the COPY stage keeps its rows until COMMIT, so a second COPY in the
+      // same transaction would upsert the first one's rows again.
+      deadLetters.push(...await isolateRefused(client, batch.upserts, batch.upsertSources,
+        (rows) => upsertRows(client, 'unnest', key.schema, mapping, rows)));
+      deadLetters.push(...await isolateRefused(client, batch.deletes, batch.deleteSources,
+        (keys) => deleteKeys(client, key.schema, mapping, keys)));
+    } else {
+      try {
+        await upsertRows(client, method, key.schema, mapping, batch.upserts);
+        await deleteKeys(client, key.schema, mapping, batch.deletes);
+      } catch (error) {
+        if (classifyDatabaseError(error) === 'data') throw new RowsRefused('rows refused', { cause: error });
+        throw error;
+      }
+    }
+    deadLetters.sort((a, b) => a.record.partition - b.record.partition || Number(a.record.offset - b.record.offset));
+    await storeDeadLetters(client, key, deadLetters);
     await notifyOffsets(client, key, stored);
-    if (batch.deadLetters.length > 0) await options.deadLetter(batch.deadLetters);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return stored;
+  return { stored, deadLetters };
+}
+
+/**
+ * Writes `items` in savepoints, halving what Postgres refuses as data until each refused item
+ * stands alone. Resolves with a dead letter per refused item; any other error is thrown (the
+ * whole transaction is then retried).
+ */
+async function isolateRefused<T>(client: pg.ClientBase, items: readonly T[], sources: readonly SourceRecord[],
+  write: (items: readonly T[]) => Promise<void>): Promise<DeadLetter[]> {
+  const refused: DeadLetter[] = [];
+  const attempt = async (from: number, to: number): Promise<void> => {
+    await client.query('SAVEPOINT kalibra_rows');
+    try {
+      await write(items.slice(from, to));
+      await client.query('RELEASE SAVEPOINT kalibra_rows');
+      return;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT kalibra_rows');
+      await client.query('RELEASE SAVEPOINT kalibra_rows');
+      if (classifyDatabaseError(error) !== 'data') throw error;
+      if (to - from === 1) {
+        refused.push({ record: sources[from]!, error: refusedBy(error as Error) });
+        return;
+      }
+    }
+    await halves(from, to);
+  };
+  // The whole range is known to fail (the first attempt said so): start with its halves.
+  const halves = async (from: number, to: number): Promise<void> => {
+    if (to - from <= 1) {
+      await attempt(from, to);
+      return;
+    }
+    const middle = from + Math.ceil((to - from) / 2);
+    await attempt(from, middle);
+    await attempt(middle, to);
+  };
+  if (items.length > 0) await halves(0, items.length);
+  return refused;
+}
+
+function refusedBy(error: Error): SinkError {
+  return new SinkError('DATABASE_REJECTED', `Postgres refused the row (SQLSTATE ${sqlState(error)}): ${error.message}`,
+    { cause: error });
 }

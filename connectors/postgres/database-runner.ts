@@ -2,9 +2,12 @@
 // reasons outside the work itself (Postgres down or restarting, a deadlock), until it succeeds
 // or the sink stops. Each attempt is a fresh transaction on a fresh checkout, so a retry is
 // always safe. Never retries a lost compare-and-set or an edited migration: those are answers.
+// A row refused as data never gets here (commit-batch.ts dead-letters it). What is left and is
+// not an outage (classifyDatabaseError: 'fatal', e.g. class 42, our SQL or the schema is wrong)
+// is retried too, so nothing is skipped, but logged as an error: it needs an operator.
 import pg from 'pg';
 import { backoffDelay, sleep } from './backoff.ts';
-import { SinkError } from './errors.ts';
+import { classifyDatabaseError, SinkError, sqlState } from './errors.ts';
 import type { SinkLogger } from './sink-log.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
 
@@ -51,7 +54,13 @@ export class DatabaseRunner {
         if (answer) { this.#healthy = true; throw error; }
         this.#healthy = false;
         this.#metrics?.databaseErrors.inc();
-        this.#logger.warn(`${what} failed; retrying`, { attempt, error: (error as Error).message, code: (error as { code?: unknown }).code });
+        const details = { attempt, error: (error as Error).message, code: (error as { code?: unknown }).code };
+        if (classifyDatabaseError(error) === 'transient') {
+          this.#logger.warn(`${what} failed; retrying`, details);
+        } else {
+          this.#logger.error(`${what} failed with an error that is neither an outage nor a refused row `
+            + `(SQLSTATE ${sqlState(error) ?? 'none'}: the SQL or the schema is wrong?); retrying until an operator fixes it`, details);
+        }
         await sleep(backoffDelay(attempt), this.#signal);
       }
     }

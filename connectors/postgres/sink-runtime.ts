@@ -8,8 +8,9 @@
 // offsets and reopens its record source there (the runtime's RecordSource, the one way to
 // move a partition; messages become SourceRecords through toSourceRecord). Kafka offsets
 // are committed afterwards only so lag shows up in the usual tools. Never drops a record:
-// Postgres errors are retried with backoff (not ready meanwhile), unmappable records go to
-// the DLQ.
+// outages are retried with backoff (not ready meanwhile); unmappable records and rows
+// Postgres refuses are stored as dead letters with the batch and published to the DLQ
+// exactly once (dead-letter-producer.ts).
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
@@ -17,7 +18,7 @@ import { backoffDelay, sleep } from './backoff.ts';
 import { DatabaseRunner } from './database-runner.ts';
 import { buildBatch } from './batch.ts';
 import { commitBatch } from './commit-batch.ts';
-import { DeadLetterProducer } from './dead-letter-producer.ts';
+import { DeadLetterPublisher } from './dead-letter-producer.ts';
 import { SinkError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { readStoredOffsets } from './offsets-store.ts';
@@ -41,7 +42,7 @@ export class PostgresSink {
   readonly #consumer: Consumer<Buffer, Buffer, string, Buffer>;
   /** The consumer's stream; reopened at the stored offsets on every reposition, dropping what the old one buffered. */
   readonly #source: RecordSource;
-  readonly #dlq: DeadLetterProducer;
+  readonly #dlq: DeadLetterPublisher;
   readonly #abort = new AbortController();
   /** Bumped on every (re)assignment: a batch taken in an older one does not move what this one expects. */
   #epoch = 0;
@@ -82,7 +83,10 @@ export class PostgresSink {
       this.#rejoinNeeded = true;
       this.#onAssignment();
     });
-    this.#dlq = new DeadLetterProducer({ kafka: o.kafka, topic: o.dlqTopic, connector: o.connector });
+    this.#dlq = new DeadLetterPublisher({
+      kafka: o.kafka, dlqTopic: o.dlqTopic, key: this.#key, groupId: o.groupId, db: this.#db, logger: o.logger,
+      signal: this.#abort.signal, active: () => this.#assigned.includes(0),
+    });
   }
 
   /** Applies migrations and joins the group (each retried until it works or stop() is called), starts consuming. */
@@ -104,6 +108,7 @@ export class PostgresSink {
     this.#lagTimer = setInterval(() => { void this.#reportLag(); }, 5_000);
     this.#lagTimer.unref();
     this.#loop = this.#run();
+    this.#dlq.start();
   }
 
   /** Consuming, assigned and able to reach Postgres. */
@@ -270,11 +275,10 @@ export class PostgresSink {
       if (position > (advanceTo.get(partition) ?? -1n)) advanceTo.set(partition, position);
     }
     const started = performance.now();
-    let stored: Map<number, bigint> | undefined;
+    let committed: Awaited<ReturnType<typeof commitBatch>> | undefined;
     try {
-      stored = await this.#db.run('commit batch', (client) => commitBatch(client, {
+      committed = await this.#db.run('commit batch', (client) => commitBatch(client, {
         key: this.#key, mapping: this.#o.mapping, method: this.#o.writeMethod, expected: this.#stored, advanceTo, batch,
-        deadLetter: (deadLetters) => this.#dlq.send(deadLetters),
       }));
     } catch (error) {
       if (!(error instanceof SinkError && error.code === 'OFFSET_CONFLICT')) throw error;
@@ -283,11 +287,13 @@ export class PostgresSink {
       if (epoch === this.#epoch) this.#onAssignment();
       return;
     }
-    if (stored === undefined) return; // stopping: the transaction was rolled back
+    if (committed === undefined) return; // stopping: the transaction was rolled back
+    const { stored, deadLetters } = committed;
+    if (deadLetters.length > 0) this.#dlq.wakeUp();
     const committedAt = performance.now();
     const latencyMs = committedAt - started;
     if (epoch === this.#epoch) for (const [partition, next] of stored) this.#stored.set(partition, next);
-    this.#reportBatch(records, batch.deadLetters.map((d) => d.error.code), stored, latencyMs);
+    this.#reportBatch(records, deadLetters.map((d) => d.error.code), stored, latencyMs);
     this.#o.metrics?.recordsLatency(records, takenAt, committedAt, Date.now());
     // Only for monitoring (lag in the usual tools); Postgres is the source of truth.
     const commits = [...stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset, leaderEpoch: -1 }));

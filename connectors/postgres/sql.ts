@@ -96,3 +96,26 @@ export interface OffsetNotification {
   partition: number;
   next_offset: string;
 }
+
+/** Stores dead letters ($1 … $11 are parallel arrays); one already stored (same source record) is kept as it is. */
+export function insertDeadLettersSql(schema: string): string {
+  return `INSERT INTO ${qualified(schema, 'kalibra_dead_letters')} (connector, topic, partition, "offset", record_key, `
+    + 'record_value, record_headers, record_timestamp, error_code, error_message, sqlstate) '
+    + 'SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::int8[], $5::bytea[], $6::bytea[], $7::jsonb[], '
+    + '$8::int8[], $9::text[], $10::text[], $11::text[]) ON CONFLICT DO NOTHING';
+}
+
+/** The oldest dead letters not yet seen published, in source offset order per partition: $1 connector, $2 topic, $3 limit. */
+export function pendingDeadLettersSql(schema: string): string {
+  return 'SELECT partition, "offset", record_key, record_value, record_headers, record_timestamp, error_code, '
+    + `error_message, sqlstate FROM ${qualified(schema, 'kalibra_dead_letters')} `
+    + 'WHERE connector = $1 AND topic = $2 AND published_at IS NULL ORDER BY partition, "offset" LIMIT $3';
+}
+
+/** Marks dead letters as seen published: $1 connector, $2 topic, $3 partitions, $4 offsets (parallel). */
+export function markDeadLettersPublishedSql(schema: string): string {
+  return `UPDATE ${qualified(schema, 'kalibra_dead_letters')} d SET published_at = now() `
+    + 'FROM unnest($3::int4[], $4::int8[]) AS p(partition, "offset") '
+    + 'WHERE d.connector = $1 AND d.topic = $2 AND d.partition = p.partition AND d."offset" = p."offset" '
+    + 'AND d.published_at IS NULL';
+}

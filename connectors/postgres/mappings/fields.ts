@@ -34,10 +34,25 @@ function invalid(field: string, expected: string, got: unknown): SinkError {
   return new SinkError('RECORD_INVALID_FIELD', `${field} must be ${expected}, got ${JSON.stringify(got) ?? 'nothing'}`);
 }
 
-// Postgres text and jsonb cannot hold U+0000; such a record would fail its whole batch forever.
+function unstorable(field: string, why: string): SinkError {
+  return new SinkError('RECORD_UNSTORABLE', `${field} cannot be stored by Postgres: ${why}`);
+}
+
+// Postgres text and jsonb cannot hold U+0000: without this check the row would reach the
+// database and be refused there (found by splitting the batch, at a cost of a few round trips).
 function withoutNul(value: string, field: string): string {
-  if (value.includes('\u0000')) throw invalid(field, 'free of U+0000 characters', value);
+  if (value.includes('\u0000')) throw unstorable(field, 'it contains U+0000');
   return value;
+}
+
+// A UTF-16 surrogate without its partner: JSON.parse accepts "\ud800", JSON.stringify writes it
+// back as that escape, and jsonb refuses it (22P02). In text the driver would store U+FFFD.
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Throws RECORD_UNSTORABLE when a string meant for jsonb holds U+0000 or a lone surrogate. */
+function jsonbString(value: string, field: string): void {
+  withoutNul(value, field);
+  if (loneSurrogate.test(value)) throw unstorable(field, 'it contains a lone UTF-16 surrogate');
 }
 
 export function requiredString(object: JsonObject, field: string): string {
@@ -57,9 +72,8 @@ export function optionalString(object: JsonObject, field: string): string | null
 export function extraJson(extra: JsonObject): string | null {
   if (Object.keys(extra).length === 0) return null;
   return JSON.stringify(extra, (key, value: unknown) => {
-    if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
-      throw invalid(`extra field ${JSON.stringify(key)}`, 'free of U+0000 characters', value);
-    }
+    jsonbString(key, `extra field name ${JSON.stringify(key)}`);
+    if (typeof value === 'string') jsonbString(value, `extra field ${JSON.stringify(key)}`);
     return value;
   });
 }

@@ -23,7 +23,7 @@ describe('the sink migrations', () => {
   it('create the tables of docs/architecture.md#tables in the given schema', async () => {
     const client = await pgClient();
     const schema = sinkSchema();
-    expect((await migrate(client, schema)).applied).toEqual(['0001_readings_and_offsets.sql', '0002_timescale_hypertables.sql']);
+    expect((await migrate(client, schema)).applied).toEqual(['0001_readings_and_offsets.sql', '0002_timescale_hypertables.sql', '0003_dead_letters.sql']);
     expect(await columns(client, schema, 'raw_readings')).toEqual([
       'sensor_id text', 'ts timestamp with time zone', 'value double precision', 'unit text', 'extra jsonb',
       'kafka_partition integer', 'kafka_offset bigint']);
@@ -35,6 +35,11 @@ describe('the sink migrations', () => {
     expect(await primaryKey(client, schema, 'raw_readings')).toEqual(['sensor_id', 'ts']);
     expect(await primaryKey(client, schema, 'calibrated_readings')).toEqual(['sensor_id', 'ts']);
     expect(await primaryKey(client, schema, 'kalibra_sink_offsets')).toEqual(['connector', 'topic', 'partition']);
+    expect(await columns(client, schema, 'kalibra_dead_letters')).toEqual([
+      'connector text', 'topic text', 'partition integer', 'offset bigint', 'record_key bytea', 'record_value bytea',
+      'record_headers jsonb', 'record_timestamp bigint', 'error_code text', 'error_message text', 'sqlstate text',
+      'created_at timestamp with time zone', 'published_at timestamp with time zone']);
+    expect(await primaryKey(client, schema, 'kalibra_dead_letters')).toEqual(['connector', 'topic', 'partition', 'offset']);
   });
 
   it('apply nothing the second time', async () => {
@@ -43,7 +48,7 @@ describe('the sink migrations', () => {
     await migrate(client, schema);
     expect((await migrate(client, schema)).applied).toEqual([]);
     const { rows } = await client.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('succeed from several connections at once, applying each version exactly once', async () => {
@@ -55,9 +60,9 @@ describe('the sink migrations', () => {
       return client;
     }));
     const results = await Promise.all(clients.map((client) => migrate(client, schema)));
-    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, 2]);
+    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, 3]);
     const { rows } = await clients[0]!.query(`SELECT count(*)::int AS n FROM "${schema}".schema_migrations`);
-    expect(rows).toEqual([{ n: 2 }]);
+    expect(rows).toEqual([{ n: 3 }]);
   });
 
   it('leave the reading tables as plain tables when TimescaleDB is not available', async () => {

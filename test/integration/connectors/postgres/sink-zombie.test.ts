@@ -3,7 +3,6 @@
 // kalibra_sink_offsets lets exactly one through, and rows and offsets stay exact.
 import { describe, expect, it } from 'vitest';
 import { buildBatch } from '../../../../connectors/postgres/batch.ts';
-import type { DeadLetter } from '../../../../connectors/postgres/batch.ts';
 import { commitBatch } from '../../../../connectors/postgres/commit-batch.ts';
 import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
 import { migrate } from '../../../../connectors/postgres/migrate.ts';
@@ -21,7 +20,6 @@ function records(topic: string, count: number): SourceRecord[] {
   }));
 }
 
-const noDeadLetters = (): Promise<void> => Promise.resolve();
 
 describe('two sinks owning the same partition', () => {
   it('lets only one of two concurrent transactions commit the same batch; the other waits, then loses the compare-and-set', async () => {
@@ -32,40 +30,42 @@ describe('two sinks owning the same partition', () => {
     const batch = buildBatch(rawMapping, records('readings', 100));
     const winnerClient = await pgClient();
     const zombieClient = await pgClient();
-    const { rows: [zombieBackend] } = await zombieClient.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backend = async (client: pg.Client): Promise<number> =>
+      (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const [winnerPid, zombiePid] = [await backend(winnerClient), await backend(zombieClient)];
+    const waitsForLock = (pid: number, who: string): Promise<unknown> => waitFor(async () => {
+      const { rows } = await check.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND pid = $1', [pid]);
+      return Number(rows[0]!.n) > 0;
+    }, { message: `${who} to wait for a lock` });
 
-    // The winner holds its transaction open inside the dead-letter step until released.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    let winnerInside!: () => void;
-    const inside = new Promise<void>((resolve) => { winnerInside = resolve; });
-    const dead: DeadLetter[][] = [];
+    // The winner is held inside its transaction, past its compare-and-set, by a lock on the
+    // table it writes to, until released.
+    await check.query('BEGIN');
+    await check.query(`LOCK TABLE "${schema}".raw_readings IN SHARE MODE`);
     const winner = commitBatch(winnerClient, {
       key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: batch.nextOffsets, batch,
-      deadLetter: async (letters) => { dead.push(letters); winnerInside(); await held; },
     });
-    await inside;
+    await waitsForLock(winnerPid, 'the winner');
     const zombie = commitBatch(zombieClient, {
       key, mapping: rawMapping, method: 'copy', expected: new Map(), advanceTo: batch.nextOffsets, batch,
-      deadLetter: (letters) => { dead.push(letters); return Promise.resolve(); },
     });
     // Observed at once: the zombie may reject while the winner's result is still being
     // awaited, and a rejection nobody listens to yet is reported as unhandled.
     const zombieOutcome = zombie.then(() => undefined, (error: unknown) => error);
     // The zombie is blocked on the offset row lock, not finished.
-    await waitFor(async () => {
-      const { rows } = await check.query<{ n: string }>(
-        'SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND pid = $1', [zombieBackend!.pid]);
-      return Number(rows[0]!.n) > 0;
-    }, { message: 'the zombie to wait for the winner\'s lock' });
-    release();
+    await waitsForLock(zombiePid, 'the zombie');
+    await check.query('COMMIT');
 
-    await expect(winner).resolves.toEqual(new Map([[0, 100n]]));
+    const won = await winner;
+    expect(won.stored).toEqual(new Map([[0, 100n]]));
+    expect(won.deadLetters.map((d) => d.record.offset)).toEqual([3n]);
     expect(await zombieOutcome).toMatchObject({ code: 'OFFSET_CONFLICT' });
-    expect(dead).toHaveLength(1); // the zombie never reached the dead-letter step
     expect(await storedOffsets(check, schema, 'zombie')).toEqual({ 0: 100 });
     const { rows } = await check.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".raw_readings`);
     expect(Number(rows[0]!.n)).toBe(99);
+    // The dead letter is stored once, by the winner.
+    const { rows: dead } = await check.query<{ offset: string }>(`SELECT "offset" FROM "${schema}".kalibra_dead_letters`);
+    expect(dead).toEqual([{ offset: '3' }]);
   });
 
   it('rejects a batch whose expected offset is stale, leaving rows and offsets untouched', async () => {
@@ -75,14 +75,14 @@ describe('two sinks owning the same partition', () => {
     const key = { schema, connector: 'zombie', topic: 'readings' };
     const all = records('readings', 20);
     const first = buildBatch(rawMapping, all.slice(0, 10));
-    await commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: first.nextOffsets, batch: first, deadLetter: noDeadLetters });
+    await commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: first.nextOffsets, batch: first });
     // A zombie that still believes nothing was stored tries the first batch again, with other values.
     const stale = buildBatch(rawMapping, all.slice(0, 10).map((r) => ({ ...r, value: r.value && r.offset !== 3n
       ? Buffer.from(r.value.toString().replace(/"value":[^,]+/, '"value":-999')) : r.value })));
-    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: stale.nextOffsets, batch: stale, deadLetter: noDeadLetters }))
+    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map(), advanceTo: stale.nextOffsets, batch: stale }))
       .rejects.toMatchObject({ code: 'OFFSET_CONFLICT' });
     const again = buildBatch(rawMapping, all.slice(5, 15));
-    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map([[0, 5n]]), advanceTo: again.nextOffsets, batch: again, deadLetter: noDeadLetters }))
+    await expect(commitBatch(client, { key, mapping: rawMapping, method: 'unnest', expected: new Map([[0, 5n]]), advanceTo: again.nextOffsets, batch: again }))
       .rejects.toMatchObject({ code: 'OFFSET_CONFLICT' });
     const { rows } = await client.query<{ n: string; bad: string }>(
       `SELECT count(*) AS n, count(*) FILTER (WHERE value = -999) AS bad FROM "${schema}".raw_readings`);
