@@ -1,6 +1,7 @@
 // Two sinks that both believe they own the same partitions (a zombie that missed a
 // rebalance, or two groups by mistake) cannot both commit a batch: the compare-and-set on
 // kalibra_sink_offsets lets exactly one through, and rows and offsets stay exact.
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { buildBatch } from '../../../../connectors/postgres/batch.ts';
 import { commitBatch } from '../../../../connectors/postgres/commit-batch.ts';
