@@ -4,7 +4,7 @@
 // ack and COMMIT the batch is redone and the entry sent again: consumers of the DLQ can
 // drop such duplicates by (kalibra.source.topic, partition, offset, kalibra.sink.connector).
 import { ProduceAcks, Producer } from '@platformatic/kafka';
-import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
+import { kafkaErrorReasons, type KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
 import { deadLetterRecord } from '../../topology/index.ts';
 import type { DeadLetter } from './batch.ts';
 import { SinkError } from './errors.ts';
@@ -37,7 +37,7 @@ export class DeadLetterProducer {
     try {
       await this.#producer.send({ messages });
     } catch (error) {
-      throw new SinkError('DEAD_LETTER_FAILED', `could not write ${messages.length} record(s) to ${this.#topic}`,
+      throw new SinkError('DEAD_LETTER_FAILED', `could not write ${messages.length} record(s) to ${this.#topic}${kafkaErrorReasons(error)}`,
         { cause: error, retryable: true });
     }
   }
