@@ -1,7 +1,7 @@
 // `bin/topics apply [--check]`: creates Kalibra's topics and keeps their configs as desired
 // (contract/topics.ts). Parses flags and environment, calls applyTopics,
 // prints one line per topic finding. Never takes a secret as a flag.
-import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
+import { kafkaConnectionOptions, kafkaErrorReasons, loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { topicNames } from '../../contract/topic-options.ts';
 import { topicsCommandOptions } from './topics-command-options.ts';
 import { desiredTopics } from '../../contract/topics.ts';
@@ -43,10 +43,10 @@ export async function main(): Promise<void> {
     for (const line of formatTopicsReport(report, topics)) process.stdout.write(`${line}\n`);
     process.exitCode = report.inSync ? 0 : 1;
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    process.stderr.write(`bin/topics: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
+    process.stderr.write(`bin/topics: ${error instanceof Error ? error.message : String(error)}${kafkaErrorReasons(error)}\n`);
     process.exitCode = 1;
   } finally {
     await admin.close();
   }
 }
+

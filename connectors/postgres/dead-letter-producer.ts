@@ -15,8 +15,9 @@
 // while two of them think so); the rest leave the rows to it.
 import { Admin, Consumer, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Message } from '@platformatic/kafka';
+import { kafkaErrorReasons } from '../../topology/core/ops/index.ts';
 import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
-import { deadLetterRecord, freshProducerIdentity } from '../../topology/index.ts';
+import { clientAddPartitionsToTxn, deadLetterRecord, freshProducerIdentity } from '../../topology/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import type { DatabaseRunner } from './database-runner.ts';
 import { markDeadLettersPublished, pendingDeadLetters } from './dead-letters.ts';
@@ -95,7 +96,7 @@ export class DeadLetterPublisher {
         failures = 0;
       } catch (error) {
         logger.warn('publishing dead letters failed; retrying with a new transactional producer', {
-          attempt: failures, error: (error as Error).message,
+          attempt: failures, error: `${(error as Error).message}${kafkaErrorReasons(error)}`,
         });
         await this.#endSession();
         await sleep(backoffDelay(failures++), signal);
@@ -184,10 +185,10 @@ export class DeadLetterPublisher {
   async #startSession(): Promise<Session> {
     if (this.#session) return this.#session;
     const { kafka } = this.#o;
-    const producer = new Producer({
+    const producer = clientAddPartitionsToTxn(new Producer({
       ...kafka, clientId: `${kafka.clientId}-dlq`, ...freshProducerIdentity, idempotent: true, acks: ProduceAcks.ALL,
       transactionalId: this.#group,
-    });
+    }));
     const watermarkGroup = new Consumer({ ...kafka, clientId: `${kafka.clientId}-dlq-watermark`, groupId: this.#group });
     const admin = new Admin({ ...kafka, clientId: `${kafka.clientId}-dlq-admin` });
     try {

@@ -16,27 +16,29 @@ export const commands = ['up', 'down', 'status', 'logs', 'env', 'libs'] as const
 export type Command = (typeof commands)[number];
 
 export type Invocation =
-  | { kind: 'run'; command: Command; connect: boolean }
+  | { kind: 'run'; command: Command; connect: boolean; secure: boolean }
   | { kind: 'help' }
   | { kind: 'unknown-argument'; argument: string }
   | { kind: 'unknown-command'; command: string };
 
-/** The command line: a command first, then flags (--connect, --help) in any order. */
+/** The command line: a command first, then flags (--connect, --secure, --help) in any order. */
 export function parseArguments(argv: readonly string[]): Invocation {
   const [command = '', ...rest] = argv;
   let connect = false;
+  let secure = false;
   for (const argument of rest) {
     if (argument === '--connect') connect = true;
+    else if (argument === '--secure') secure = true;
     else if (argument === '-h' || argument === '--help') return { kind: 'help' };
     else return { kind: 'unknown-argument', argument };
   }
   if (command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
-  if ((commands as readonly string[]).includes(command)) return { kind: 'run', command: command as Command, connect };
+  if ((commands as readonly string[]).includes(command)) return { kind: 'run', command: command as Command, connect, secure };
   return { kind: 'unknown-command', command };
 }
 
 export function usage(kafkaPort: string): string {
-  return `Usage: bin/dev-stack <command> [--connect]
+  return `Usage: bin/dev-stack <command> [--connect] [--secure]
 
 Commands:
   up       start Kafka (127.0.0.1:${kafkaPort}) and make sure Postgres and the database
@@ -47,6 +49,11 @@ Commands:
   logs     print the broker's log (and Connect's, if started)
   env      print the connection settings as shell exports
   libs     print the directory of the Kafka jars (fetching them first if needed), for Java tools
+
+  --secure runs up, down, status, logs and env on the secure broker instead (docs/security.md):
+           a second broker on 127.0.0.1:19094, SASL_SSL with SCRAM-SHA-512, TLS from a CA made
+           here, ACLs only (the users of k8s/base/users.yaml), in $KALIBRA_SECURE_DEV_DIR
+           (default <repo>/.dev/secure). It leaves the plaintext stack alone.
 
 Environment:
   DATABASE_URL         use this Postgres instead of looking for one
@@ -61,6 +68,8 @@ Environment:
   KAFKA_PORT           broker port (default 9092)
   KALIBRA_DEV_DIR      data and logs (default <repo>/.dev)
   KALIBRA_CACHE_DIR    where Kafka jars are cached (default ~/.cache/kalibra)
+  KALIBRA_SECURE_KAFKA_PORT, KALIBRA_SECURE_CONTROLLER_PORT   the secure broker's ports
+                       (default 19094, 19095)
 `;
 }
 
@@ -124,6 +133,32 @@ function printLogs(settings: StackSettings): void {
   }
 }
 
+async function runSecure(env: NodeJS.ProcessEnv, command: Command): Promise<void> {
+  const { secureDown, secureEnvLines, secureSettings, secureUp } = await import('./secure.ts');
+  const settings = secureSettings(env);
+  switch (command) {
+    case 'up':
+      await secureUp(settings);
+      process.stdout.write(secureEnvLines(settings));
+      return;
+    case 'down':
+      return secureDown(settings);
+    case 'status': {
+      const pid = runningPid(join(settings.devDir, 'kafka.pid'));
+      process.stdout.write(pid === undefined ? 'secure kafka: stopped\n' : `secure kafka: running (pid ${pid}, 127.0.0.1:${settings.kafkaPort})\n`);
+      return;
+    }
+    case 'logs':
+      printLogs(settings);
+      return;
+    case 'env':
+      process.stdout.write(secureEnvLines(settings));
+      return;
+    case 'libs':
+      return runCommand(settings, command, false);
+  }
+}
+
 async function runCommand(settings: StackSettings, command: Command, withConnect: boolean): Promise<void> {
   switch (command) {
     case 'up':
@@ -170,7 +205,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       process.stderr.write(usage(settings.kafkaPort));
       fail(`unknown argument: ${invocation.argument}`);
     }
-    await runCommand(settings, invocation.command, invocation.connect);
+    if (invocation.secure) await runSecure(env, invocation.command);
+    else await runCommand(settings, invocation.command, invocation.connect);
     return 0;
   } catch (error) {
     log(`error: ${reasonOf(error)}`);

@@ -25,7 +25,7 @@ export function fetchKafka(settings: StackSettings): void {
 }
 
 /** The JVM options and class path every Kafka tool and the broker run with. */
-function javaArgs(settings: StackSettings, mainClass: string, args: readonly string[]): string[] {
+export function javaArgs(settings: StackSettings, mainClass: string, args: readonly string[]): string[] {
   return [
     '-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(settings.root, 'dev', 'kafka', 'log4j2.yaml')}`,
@@ -35,10 +35,12 @@ function javaArgs(settings: StackSettings, mainClass: string, args: readonly str
 
 /** dev/kafka/server.properties with its @KAFKA_PORT@, @CONTROLLER_PORT@ and @DATA_DIR@ filled in. */
 export function renderServerProperties(template: string, values: { kafkaPort: string; controllerPort: string; dataDir: string }): string {
-  return template
-    .replaceAll('@KAFKA_PORT@', values.kafkaPort)
-    .replaceAll('@CONTROLLER_PORT@', values.controllerPort)
-    .replaceAll('@DATA_DIR@', values.dataDir);
+  return fillTemplate(template, { KAFKA_PORT: values.kafkaPort, CONTROLLER_PORT: values.controllerPort, DATA_DIR: values.dataDir });
+}
+
+/** The template with each `@NAME@` replaced by values[NAME]. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`@${name}@`, value), template);
 }
 
 function formatStorage(settings: StackSettings, props: string): void {
@@ -80,6 +82,12 @@ export async function kafkaUp(settings: StackSettings): Promise<void> {
   writeFileSync(props, renderServerProperties(template, { kafkaPort, controllerPort: settings.controllerPort, dataDir }));
   if (!existsSync(join(dataDir, 'meta.properties'))) formatStorage(settings, props);
   log(`starting Kafka on 127.0.0.1:${kafkaPort}`);
+  startBroker(settings, props);
+}
+
+/** Starts the broker on `props` in the background (log in logs/kafka.log), with a pid file and the `kafka` marker. */
+export function startBroker(settings: StackSettings, props: string): void {
+  const { devDir } = settings;
   // detached: the broker leads its own process group (setsid), so `down` can stop it and nothing else.
   const logFd = openSync(join(devDir, 'logs', 'kafka.log'), 'w');
   const broker = spawn('java', javaArgs(settings, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', logFd, logFd] });
@@ -87,7 +95,7 @@ export async function kafkaUp(settings: StackSettings): Promise<void> {
   broker.on('error', () => undefined);
   broker.unref();
   if (broker.pid === undefined) fail('could not start java for the broker');
-  writeFileSync(pidFile, `${broker.pid}\n`);
+  writeFileSync(join(devDir, 'kafka.pid'), `${broker.pid}\n`);
   touchMarker(devDir, 'kafka');
 }
 

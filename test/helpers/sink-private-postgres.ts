@@ -36,7 +36,8 @@ function idOf(user: string, flag: '-u' | '-g'): number {
   return Number(execFileSync('id', [flag, user], { encoding: 'utf8' }));
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -55,7 +56,14 @@ export interface PrivatePostgres {
   start(): void;
 }
 
-export async function privatePostgres(): Promise<PrivatePostgres> {
+export interface PrivatePostgresOptions {
+  /** Runs after initdb, before the first start: e.g. certificates and pg_hba.conf. `own` hands a file to the server's user. */
+  prepare?: (server: { dataDir: string; socketDir: string; own: (path: string) => void }) => void;
+  /** More `-c name=value` server settings. */
+  settings?: readonly string[];
+}
+
+export async function privatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres & { socketDir: string }> {
   const bin = await serverBinDir();
   const user = serverUser();
   accessSync(join(bin, 'initdb'), constants.X_OK);
@@ -68,9 +76,14 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  options.prepare?.({
+    dataDir: data, socketDir: dir,
+    own: (path) => { if (user) chownSync(path, idOf(user, '-u'), idOf(user, '-g')); },
+  });
+  const extra = (options.settings ?? []).map((setting) => ` -c ${setting}`).join('');
   const start = (): void => {
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${extra}`, 'start']);
   };
   const crash = (): void => { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); };
   start();
@@ -78,5 +91,5 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     try { crash(); } catch { /* already stopped */ }
     rmSync(dir, { recursive: true, force: true });
   });
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, crash, start };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, crash, start, socketDir: dir };
 }

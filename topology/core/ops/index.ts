@@ -31,6 +31,7 @@ export { processOptions, resolveInstanceId } from './config/process-options.ts';
 export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.ts';
 export type { KafkaSaslMechanism } from './kafka/kafka-options.ts';
 export { kafkaConnectionOptions } from './kafka/connection-options.ts';
+export { kafkaErrorReasons } from './kafka/error-reasons.ts';
 export type { ConnectionOptionsContext, KafkaConfig, KafkaConnectionOptions } from './kafka/connection-options.ts';
 
 export { createLogger } from './log/logger.ts';

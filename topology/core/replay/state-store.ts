@@ -3,7 +3,7 @@
 // seen by every reader in full, so no group may share its partitions.
 import { randomBytes } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, Producer, type BaseOptions } from '@platformatic/kafka';
-import { freshProducerIdentity } from '../client-workarounds.ts';
+import { clientAddPartitionsToTxn, freshProducerIdentity } from '../client-workarounds.ts';
 import { ReplayError } from './errors.ts';
 import {
   appliedKey, decodeState, emptyReplayState, encodeState, foldState, requestKey,
@@ -88,14 +88,14 @@ export async function readReplayState(location: StateLocation, timeoutMs = 30_00
  */
 export async function publishReplayState(location: StateLocation, request: ReplayRequest, applied: ReplayApplied[] = []): Promise<void> {
   const { connection, stateTopic, group, topic } = location;
-  const producer = new Producer({
+  const producer = clientAddPartitionsToTxn(new Producer({
     ...connection,
     clientId: `${connection.clientId ?? 'kalibra'}-replay`,
     ...freshProducerIdentity,
     idempotent: true,
     // One replay tool per group at a time: a second one fences the first.
     transactionalId: `kalibra-replay-${group}`,
-  });
+  }));
   try {
     const tx = await producer.beginTransaction();
     try {

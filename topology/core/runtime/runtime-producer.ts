@@ -4,7 +4,7 @@
 // refuses with PRODUCER_FENCED once the id has been used before). Never shared between instances.
 import { Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import { freshProducerIdentity } from '../client-workarounds.ts';
+import { clientAddPartitionsToTxn, freshProducerIdentity } from '../client-workarounds.ts';
 import { javaCompatiblePartitioner } from '../partitioning.ts';
 import type { OutputRecord } from '../task.ts';
 import { isKafkaError } from './kafka-errors.ts';
@@ -15,7 +15,7 @@ export type RuntimeProducer = Producer<Buffer, Buffer, string, Buffer>;
 
 export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeProducer {
   const transactional = options.processingGuarantee === 'exactly_once';
-  return new Producer<Buffer, Buffer, string, Buffer>({
+  return clientAddPartitionsToTxn(new Producer<Buffer, Buffer, string, Buffer>({
     clientId: `${options.connection.clientId ?? options.applicationId}-${options.instanceId}-producer`,
     bootstrapBrokers: options.brokers,
     ...clientConnection(options.connection),
@@ -30,7 +30,7 @@ export function createRuntimeProducer(options: ResolvedRuntimeOptions): RuntimeP
     partitioner: javaCompatiblePartitioner(options.partitionKey),
     retryDelay: retryDelayMs,
     serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
-  });
+  }));
 }
 
 /**

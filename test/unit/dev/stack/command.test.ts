@@ -4,11 +4,12 @@ import { stackSettings } from '../../../../dev/stack/settings.ts';
 
 describe('bin/dev-stack arguments', () => {
   it('takes a command, then --connect anywhere after it', () => {
-    expect(parseArguments(['up'])).toEqual({ kind: 'run', command: 'up', connect: false });
-    expect(parseArguments(['up', '--connect'])).toEqual({ kind: 'run', command: 'up', connect: true });
-    expect(parseArguments(['status', '--connect'])).toEqual({ kind: 'run', command: 'status', connect: true });
+    expect(parseArguments(['up'])).toEqual({ kind: 'run', command: 'up', connect: false, secure: false });
+    expect(parseArguments(['up', '--connect'])).toEqual({ kind: 'run', command: 'up', connect: true, secure: false });
+    expect(parseArguments(['status', '--connect'])).toEqual({ kind: 'run', command: 'status', connect: true, secure: false });
+    expect(parseArguments(['up', '--secure'])).toEqual({ kind: 'run', command: 'up', connect: false, secure: true });
     for (const command of ['down', 'status', 'logs', 'env', 'libs']) {
-      expect(parseArguments([command])).toEqual({ kind: 'run', command, connect: false });
+      expect(parseArguments([command])).toEqual({ kind: 'run', command, connect: false, secure: false });
     }
   });
 
@@ -32,7 +33,7 @@ describe('bin/dev-stack arguments', () => {
 
   it('shows the broker port in the usage', () => {
     expect(usage('19092')).toContain('start Kafka (127.0.0.1:19092)');
-    expect(usage('9092')).toMatch(/^Usage: bin\/dev-stack <command> \[--connect\]\n/);
+    expect(usage('9092')).toMatch(/^Usage: bin\/dev-stack <command> \[--connect\] \[--secure\]\n/);
   });
 });
 

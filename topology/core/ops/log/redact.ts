@@ -62,7 +62,8 @@ export class Redactor {
 
 function errorFields(error: Error): Record<string, unknown> {
   const fields: Record<string, unknown> = { name: error.name, message: error.message };
-  for (const key of ['code', 'retryable', 'issues'] as const) {
+  // apiId: the broker's error id on @platformatic/kafka errors (e.g. TOPIC_AUTHORIZATION_FAILED), the part a user can act on.
+  for (const key of ['code', 'apiId', 'retryable', 'issues'] as const) {
     if (key in error) fields[key] = (error as unknown as Record<string, unknown>)[key];
   }
   if (error.stack !== undefined) fields.stack = error.stack;
