@@ -78,7 +78,7 @@ describe('the Postgres sink\'s dead letters under SIGKILL', () => {
     const env = {
       KALIBRA_SINK_SCHEMA: schema, KALIBRA_TOPIC_RAW: topic, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_SINK_CONNECTOR: connector,
       KALIBRA_GROUP_ID: uniqueName('dlq-crash-group'), KALIBRA_INSTANCE_ID: 'dlq-crash-sink-0', KALIBRA_SINK_BATCH_SIZE: '100',
-      KALIBRA_SINK_SESSION_TIMEOUT: '6000', KALIBRA_LOG_LEVEL: 'info', PGAPPNAME: appName,
+      KALIBRA_SINK_SESSION_TIMEOUT: '6s', KALIBRA_LOG_LEVEL: 'info', PGAPPNAME: appName,
     };
     const { all, bad } = workload();
     const libs = kafkaLibs(); // fetched before the clock matters
