@@ -4,12 +4,14 @@
 // and leaves the group's offsets and the replay-state topic as they were.
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
+import { ExitCodes, brokerUnreachableMessage, isBrokerUnreachable } from '../../topology/core/ops/index.ts';
 import { isKalibraError, parseTimeSpec, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
 import type { ReplayPlan, ReplayProgress, ReplayRequest, StateLocation } from '../../topology/index.ts';
 
 export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_BROKER_UNREACHABLE = ExitCodes.brokerUnreachable;
 export const EXIT_INTERRUPTED = 130;
 
 export interface ReplayCommandArgs {
@@ -52,6 +54,11 @@ export async function runReplayCommand(args: ReplayCommandArgs, io: ReplayComman
   try {
     return args.watch ? await watchOnly(args, io) : await replay(args, io);
   } catch (error) {
+    // First: a broker that does not answer also makes a topic look missing.
+    if (isBrokerUnreachable(error)) {
+      io.err.write(`bin/replay: ${brokerUnreachableMessage(io.connection.bootstrapBrokers, error)}\n`);
+      return EXIT_BROKER_UNREACHABLE;
+    }
     if (error instanceof ReplayError && error.isUsageError) {
       io.err.write(`bin/replay: ${error.message}\n`);
       return EXIT_USAGE;

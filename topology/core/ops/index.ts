@@ -22,6 +22,8 @@ export { processOptions, resolveInstanceId } from './config/process-options.ts';
 export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.ts';
 export type { KafkaSaslMechanism } from './kafka/kafka-options.ts';
 export { kafkaConnectionOptions } from './kafka/connection-options.ts';
+export { brokerUnreachableMessage, checkBrokerReachable, isBrokerUnreachable, requireBrokerOrExit } from './kafka/broker-unreachable.ts';
+export type { CheckBrokerOptions, RequireBrokerOptions } from './kafka/broker-unreachable.ts';
 export type { ConnectionOptionsContext, KafkaConfig, KafkaConnectionOptions } from './kafka/connection-options.ts';
 
 export { createLogger } from './log/logger.ts';
@@ -35,7 +37,7 @@ export type { GaugeSpec, HistogramSpec, MetricSpec, MetricsRegistryOptions } fro
 export { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
 
 export { Readiness } from './http/readiness.ts';
-export type { ReadinessCheck, ReadinessReport } from './http/readiness.ts';
+export type { ReadinessCheck, ReadinessReport, ReadinessResult } from './http/readiness.ts';
 export { startOpsServer } from './http/ops-server.ts';
 export type { OpsServer, OpsServerOptions } from './http/ops-server.ts';
 
