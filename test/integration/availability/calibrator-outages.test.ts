@@ -5,7 +5,6 @@
 // own ports and dev dir) and a private Postgres, so the shared ones are never stopped.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,21 +14,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrate } from '../../../connectors/postgres/migrate.ts';
 import { opsPort, spawnBin, started } from '../../helpers/pipeline-processes.ts';
 import type { PipelineProcess } from '../../helpers/pipeline-processes.ts';
-import { privatePostgres } from '../../helpers/sink-private-postgres.ts';
+import { freePort, privatePostgres } from '../../helpers/sink-private-postgres.ts';
 import { repoRoot } from '../../helpers/sink-fixtures.ts';
 import { databaseUrl, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const run = promisify(execFile);
 const devStack = join(repoRoot, 'bin', 'dev-stack');
 const OUTAGE_MS = 40_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A broker of this test's own: bin/dev-stack on free ports and a temp dev dir; `down` stops only it. */
 async function privateBroker(): Promise<{ address: string; up(): Promise<void>; down(): Promise<void> }> {

@@ -8,16 +8,13 @@ import type { Server, Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnBin } from '../../helpers/pipeline-processes.ts';
 import type { PipelineProcess } from '../../helpers/pipeline-processes.ts';
+import { freePort } from '../../helpers/sink-private-postgres.ts';
 
 const EXIT_BROKER_UNREACHABLE = 3;
 
-/** A port nothing listens on: bound once to find it, then closed. */
+/** A port nothing listens on. */
 async function deadAddress(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `127.0.0.1:${port}`;
+  return `127.0.0.1:${await freePort()}`;
 }
 
 /** A port that accepts connections and never answers (a hung broker). */
