@@ -48,7 +48,7 @@ export type { OutputRecord, SourceRecord, Task, TaskFactory, TaskIO } from './co
 
 // The runtime: run a TaskFactory against Kafka, exactly once by default
 export { StreamsRuntime, RuntimeStates } from './core/runtime/streams-runtime.ts';
-export type { RuntimeState, StreamsRuntimeEvents } from './core/runtime/streams-runtime.ts';
+export type { RuntimeHealth, RuntimeState, StreamsRuntimeEvents } from './core/runtime/streams-runtime.ts';
 export { ProcessingGuarantees } from './core/runtime/options.ts';
 export type { KafkaConnection, ProcessingGuarantee, RuntimeLogger, StreamsRuntimeOptions } from './core/runtime/options.ts';
 // The consumer seam (used by the Postgres sink): a consumer's stream, reopened at given offsets, and the record it yields

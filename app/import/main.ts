@@ -2,11 +2,10 @@
 // from a Postgres query or a CSV/NDJSON file, judged by the rules live readings are judged by.
 // Parses flags and environment, shows a progress bar on stderr, prints a summary on stdout.
 import { extname } from 'node:path';
-import { isKalibraError } from '../../topology/index.ts';
 import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
 import { importCommandOptions as declarations } from './import-options.ts';
-import { ImportResumeError, runImport, type ImportProgress, type ImportSummary } from './run-import.ts';
-import { fileSource, postgresSource, type ImportSource } from './sources.ts';
+import type { ImportProgress, ImportSummary } from './run-import.ts';
+import type { ImportSource } from './sources.ts';
 import { zoneReader } from './zoned-time.ts';
 
 const USAGE_ERROR = 2;
@@ -58,11 +57,15 @@ export async function main(): Promise<void> {
   const zone = values.timezone === undefined ? undefined : zoneReader(values.timezone);
   if (values.timezone !== undefined && zone === undefined) usage(`--timezone '${values.timezone}' is not UTC, an offset like +01:00 or an IANA zone name`);
 
+  const format = values.file === undefined ? undefined : values.format ?? formatFromExtension(values.file);
+  if (values.file !== undefined && format === undefined) usage(`cannot tell the format of ${values.file} from its extension: give --format csv or --format ndjson`);
+
+  // Loaded only now: --help and argument errors never load the Kafka client or pg.
+  const { fileSource, postgresSource } = await import('./sources.ts');
+  const { ImportResumeError, runImport } = await import('./run-import.ts');
   let source: ImportSource;
   if (values.file !== undefined) {
-    const format = values.format ?? formatFromExtension(values.file);
-    if (format === undefined) usage(`cannot tell the format of ${values.file} from its extension: give --format csv or --format ndjson`);
-    source = fileSource(values.file, format);
+    source = fileSource(values.file, format!);
   } else {
     source = postgresSource(values.fromPostgres!, values.query!);
     if (values.resume && !/\border\s+by\b/i.test(values.query!)) {
@@ -108,7 +111,7 @@ export async function main(): Promise<void> {
   } catch (error) {
     if (last !== undefined) draw(last, true);
     if (error instanceof ImportResumeError) usage(error.message);
-    process.stderr.write(`bin/import: ${isKalibraError(error) || error instanceof Error ? error.message : String(error)}\n`
+    process.stderr.write(`bin/import: ${error instanceof Error ? error.message : String(error)}\n`
       + `bin/import: what was acknowledged is recorded; continue with the same command and --resume\n`);
     process.exitCode = 1;
     return;

@@ -4,7 +4,7 @@
 // as a flag.
 import { readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { kafkaConnectionOptions, loadConfigOrExit } from '../../topology/core/ops/index.ts';
+import { kafkaConnectionOptions, loadConfigOrExit, requireBrokerOrExit } from '../../topology/core/ops/index.ts';
 import { replaySelector } from '../../contract/replay-selector.ts';
 import { replayCommandOptions as declarations } from './replay-command-options.ts';
 
@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
     summary: 'Recalibrates by replaying raw readings: with no calibrator running it moves the group\'s offsets (the classic reset); '
       + 'with calibrators running it asks each to re-read from --from at its next transaction boundary, exactly once per partition. '
       + 'Shows progress until every partition has passed the end captured at the start.',
-    epilog: 'Exit: 0 done (or --dry-run); 1 failed or not confirmed; 2 bad arguments (nothing changed); 130 interrupted (the replay goes on; watch with --watch).',
+    epilog: 'Exit: 0 done (or --dry-run); 1 failed or not confirmed; 2 bad arguments (nothing changed); 3 no Kafka broker answers; 130 interrupted (the replay goes on; watch with --watch).',
   });
   if (positionals.length > 0) {
     process.stderr.write(`bin/replay: unexpected argument '${positionals[0]}' (see --help)\n`);
@@ -27,6 +27,7 @@ export async function main(): Promise<void> {
   process.on('SIGTERM', () => controller.abort());
 
   const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-replay' });
+  await requireBrokerOrExit('bin/replay', connection, { signal: controller.signal });
   // Loaded only now: --help and argument errors never load the Kafka client.
   const { Admin } = await import('@platformatic/kafka');
   const { runReplayCommand } = await import('./replay-command.ts');

@@ -5,13 +5,14 @@
 // topology/core knows no sensors: what a replay selects is the `selector` the caller builds.
 import type { Admin } from '@platformatic/kafka';
 import { SENSOR_ID_PATTERN } from '../../calibration/profile-schema.ts';
-import { parseTimeSpec } from '../../topology/core/ops/index.ts';
+import { ExitCodes, brokerUnreachableMessage, isBrokerUnreachable, parseTimeSpec } from '../../topology/core/ops/index.ts';
 import { isKalibraError, javaPartition, planRecords, planReplay, readReplayState, renderProgress, ReplayError, startReplay, watchReplay } from '../../topology/index.ts';
 import type { ReplayPlan, ReplayProgress, ReplayRequest, StateLocation } from '../../topology/index.ts';
 
 export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_BROKER_UNREACHABLE = ExitCodes.brokerUnreachable;
 export const EXIT_INTERRUPTED = 130;
 
 export interface ReplayCommandArgs {
@@ -64,6 +65,11 @@ export async function runReplayCommand(args: ReplayCommandArgs, io: ReplayComman
   try {
     return args.watch ? await watchOnly(args, io) : await replay(args, io);
   } catch (error) {
+    // First: a broker that does not answer also makes a topic look missing.
+    if (isBrokerUnreachable(error)) {
+      io.err.write(`bin/replay: ${brokerUnreachableMessage(io.connection.bootstrapBrokers, error)}\n`);
+      return EXIT_BROKER_UNREACHABLE;
+    }
     if (error instanceof ReplayError && error.isUsageError) {
       io.err.write(`bin/replay: ${error.message}\n`);
       return EXIT_USAGE;

@@ -1,8 +1,11 @@
 // bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
-import { kafkaConnectionOptions, kafkaOptions, loadConfigOrExit, parseTimeSpec } from '../../topology/core/ops/index.ts';
+import { ExitCodes, brokerUnreachableMessage, isBrokerUnreachable, kafkaConnectionOptions, kafkaOptions, loadConfigOrExit, parseTimeSpec, requireBrokerOrExit } from '../../topology/core/ops/index.ts';
 import { fleet } from './sensor-models.ts';
 import { simulatorOptions } from './simulator-options.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
+
+/** How long a stop may take (closing the producer) before the process exits anyway. */
+const STOP_GRACE_MS = 2_000;
 
 /** The command, as bin/ runs it: reads process.argv and the environment, sets the exit code. */
 export async function main(): Promise<void> {
@@ -22,16 +25,24 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
 
+  // Ctrl-C or SIGTERM stop it at any moment: the sending loop ends at once, and if closing the
+  // producer hangs (no broker), the process does not wait for it.
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  const stop = (): void => {
+    controller.abort();
+    setTimeout(() => process.exit(ExitCodes.interrupted), STOP_GRACE_MS).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 
+  const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-simulate' });
+  await requireBrokerOrExit('bin/simulate', connection, { signal: controller.signal });
   const sensors = fleet(values.sensors);
   // Loaded only now: --help and argument errors never load the Kafka client.
   const { runSimulator } = await import('./run-simulator.ts');
   let lastReport = 0;
   const stats = await runSimulator({
-    connection: await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-simulate' }),
+    connection,
     topic: values.topicRaw,
     fleet: sensors,
     seed: values.seed,
@@ -48,6 +59,10 @@ export async function main(): Promise<void> {
       const at = s.lastTsMs === undefined ? '' : ` up to ${new Date(s.lastTsMs).toISOString()}`;
       process.stderr.write(`sent ${s.readings} readings, ${s.duplicates} duplicates, ${s.malformed} malformed${at}\n`);
     },
+  }).catch((error: unknown) => {
+    if (!isBrokerUnreachable(error)) throw error;
+    process.stderr.write(`bin/simulate: ${brokerUnreachableMessage(connection.bootstrapBrokers, error)}\n`);
+    return process.exit(ExitCodes.brokerUnreachable);
   });
   process.stdout.write(`${JSON.stringify({ ...stats, topic: values.topicRaw, sensors: sensors.length })}\n`);
   if (stats.readings + stats.duplicates + stats.malformed === 0) {

@@ -1,7 +1,7 @@
 // `bin/topics apply [--check]`: creates Kalibra's topics and keeps their configs as desired
 // (contract/topics.ts). Parses flags and environment, calls applyTopics,
 // prints one line per topic finding. Never takes a secret as a flag.
-import { kafkaConnectionOptions, kafkaErrorReasons, loadConfigOrExit } from '../../topology/core/ops/index.ts';
+import { ExitCodes, brokerUnreachableMessage, isBrokerUnreachable, kafkaConnectionOptions, kafkaErrorReasons, loadConfigOrExit, requireBrokerOrExit } from '../../topology/core/ops/index.ts';
 import { topicNames } from '../../contract/topic-options.ts';
 import { topicsCommandOptions } from './topics-command-options.ts';
 import { desiredTopics } from '../../contract/topics.ts';
@@ -17,7 +17,7 @@ export async function main(): Promise<void> {
     usage: 'bin/topics apply [--check] [options]',
     summary: 'Creates the raw, calibrated, DLQ and replay-state topics with their configs, and fixes configs that drifted. '
       + 'Never adds partitions to these keyed topics, never removes any, never changes the replication factor: those are reported and left alone.',
-    epilog: 'Exit: 0 the topics are as desired (after fixes); 1 drift remains (or, with --check, any drift); 2 bad arguments.',
+    epilog: 'Exit: 0 the topics are as desired (after fixes); 1 drift remains (or, with --check, any drift); 2 bad arguments; 3 no Kafka broker answers.',
   });
   if (positionals.length !== 1 || positionals[0] !== 'apply') fail(`expected the command 'apply', got '${positionals.join(' ')}' (see --help)`);
 
@@ -34,6 +34,13 @@ export async function main(): Promise<void> {
   }
 
   const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-topics' });
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  await requireBrokerOrExit('bin/topics', connection, { signal: controller.signal });
+  process.off('SIGINT', interrupt);
+  process.off('SIGTERM', interrupt);
   // Loaded only now: --help and argument errors never load the Kafka client.
   const { Admin } = await import('@platformatic/kafka');
   const { applyTopics, formatTopicsReport } = await import('./topics-apply.ts');
@@ -43,6 +50,11 @@ export async function main(): Promise<void> {
     for (const line of formatTopicsReport(report, topics)) process.stdout.write(`${line}\n`);
     process.exitCode = report.inSync ? 0 : 1;
   } catch (error) {
+    if (isBrokerUnreachable(error)) {
+      process.stderr.write(`bin/topics: ${brokerUnreachableMessage(connection.bootstrapBrokers, error)}\n`);
+      process.exitCode = ExitCodes.brokerUnreachable;
+      return;
+    }
     process.stderr.write(`bin/topics: ${error instanceof Error ? error.message : String(error)}${kafkaErrorReasons(error)}\n`);
     process.exitCode = 1;
   } finally {

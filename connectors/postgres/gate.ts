@@ -44,6 +44,9 @@ export class PostgresGate implements Gate {
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #failures = 0;
+  /** Since when Postgres has been out of reach (undefined while connected), and the last error. */
+  #downSince: number | undefined;
+  #lastError = 'not connected yet';
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -100,6 +103,13 @@ export class PostgresGate implements Gate {
     return this.#client !== undefined;
   }
 
+  /** Why the gate admits nothing new right now (for readiness), or undefined while connected. Never holds the URL. */
+  get unavailableReason(): string | undefined {
+    if (this.#client !== undefined) return undefined;
+    const since = this.#downSince === undefined ? '' : ` since ${new Date(this.#downSince).toISOString()}`;
+    return `the gate cannot reach Postgres${since}: ${this.#lastError}`;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
@@ -133,7 +143,7 @@ export class PostgresGate implements Gate {
       const lost = (error?: Error): void => {
         if (this.#client !== client) return;
         this.#client = undefined;
-        this.#logger.warn('gate lost its Postgres connection; re-reading offsets after reconnecting', { error: error?.message });
+        this.#markDown(error?.message ?? 'connection ended', 'gate lost its Postgres connection; nothing new is admitted until it is back (retrying, logged once)');
         client.end().catch(() => undefined);
       };
       client.on('error', lost);
@@ -144,16 +154,29 @@ export class PostgresGate implements Gate {
         await client.query(`LISTEN ${OFFSETS_CHANNEL}`);
         this.#client = client;
         this.#failures = 0;
+        if (this.#downSince !== undefined) {
+          this.#logger.info('gate reconnected to Postgres; re-reading offsets', { downMs: Date.now() - this.#downSince });
+          this.#downSince = undefined;
+        }
         // Read after LISTEN: a commit in between is seen by one or the other, never missed.
         await this.#refresh(client);
       } catch (error) {
         client.removeAllListeners('end');
         await client.end().catch(() => undefined);
         this.#failures++;
-        this.#logger.warn('gate cannot reach Postgres; retrying', { error: (error as Error).message, failures: this.#failures });
+        this.#markDown((error as Error).message, 'gate cannot reach Postgres; nothing is admitted until it answers (retrying, logged once)');
+        this.#logger.debug('gate cannot reach Postgres; retrying', { error: (error as Error).message, failures: this.#failures });
       }
     })().finally(() => { this.#connecting = undefined; });
     return this.#connecting;
+  }
+
+  /** Logs the loss once per outage (not every retry); the reconnect logs the recovery. */
+  #markDown(error: string, message: string): void {
+    this.#lastError = error;
+    if (this.#downSince !== undefined) return;
+    this.#downSince = Date.now();
+    this.#logger.warn(message, { error });
   }
 
   async #refresh(client: pg.Client): Promise<void> {

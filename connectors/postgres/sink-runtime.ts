@@ -14,6 +14,7 @@
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
+import { brokerUnreachableMessage, isBrokerUnreachable } from '../../topology/core/ops/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { DatabaseRunner } from './database-runner.ts';
 import { buildBatch } from './batch.ts';
@@ -100,6 +101,7 @@ export class PostgresSink {
         await this.#consumer.joinGroup({});
         break;
       } catch (error) {
+        if (attempt === 0 && isBrokerUnreachable(error)) this.#o.logger.warn(`${brokerUnreachableMessage(this.#o.kafka.bootstrapBrokers, error)}; waiting for it (not ready meanwhile)`);
         this.#o.logger.warn('cannot join the consumer group; retrying', { attempt, error: (error as Error).message });
         await sleep(backoffDelay(attempt), this.#abort.signal);
       }

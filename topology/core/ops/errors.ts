@@ -9,6 +9,7 @@ export const OpsErrorCodes = [
   'CONFIG_SECRET_AS_FLAG', // a secret was given on the command line, where `ps` and shell history would see it
   'CONFIG_UNKNOWN_FLAG',   // a flag no declaration knows
   'CONFIG_FILE_UNREADABLE',// a *_FILE or TLS file could not be read; the message names the option and path
+  'BROKER_UNREACHABLE',    // no Kafka broker answered at the configured address (KAFKA_BROKERS); the message names it
   'HTTP_LISTEN_FAILED',    // the ops HTTP server could not bind its port
   'METRIC_CONFLICT',       // a metric name is already registered as another kind (a programming error)
   'SHUTTING_DOWN',         // the reason of Shutdown.signal: work stopped because the process is stopping

@@ -32,6 +32,8 @@ export { KafkaSaslMechanisms, kafkaOptions } from './kafka/kafka-options.ts';
 export type { KafkaSaslMechanism } from './kafka/kafka-options.ts';
 export { kafkaConnectionOptions } from './kafka/connection-options.ts';
 export { kafkaErrorReasons } from './kafka/error-reasons.ts';
+export { brokerUnreachableMessage, checkBrokerReachable, isBrokerUnreachable, requireBrokerOrExit } from './kafka/broker-unreachable.ts';
+export type { CheckBrokerOptions, RequireBrokerOptions } from './kafka/broker-unreachable.ts';
 export type { ConnectionOptionsContext, KafkaConfig, KafkaConnectionOptions } from './kafka/connection-options.ts';
 
 export { createLogger } from './log/logger.ts';
@@ -45,7 +47,7 @@ export type { GaugeSpec, HistogramSpec, MetricSpec, MetricsRegistryOptions } fro
 export { prometheusRuntimeMetrics } from './metrics/prometheus-runtime-metrics.ts';
 
 export { Readiness } from './http/readiness.ts';
-export type { ReadinessCheck, ReadinessReport } from './http/readiness.ts';
+export type { ReadinessCheck, ReadinessReport, ReadinessResult } from './http/readiness.ts';
 export { startOpsServer } from './http/ops-server.ts';
 export type { OpsServer, OpsServerOptions } from './http/ops-server.ts';
 

@@ -8,6 +8,7 @@ import { CoreError } from '../errors.ts';
 import type { KalibraError } from '../errors.ts';
 import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.ts';
 import type { Committer } from './committer.ts';
+import { isBrokerUnreachable } from '../ops/kafka/broker-unreachable.ts';
 import { closeClient, describe } from './kafka-errors.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
 import type { RuntimeConsumer } from './runtime-consumer.ts';
@@ -91,12 +92,20 @@ export class RecordCollector {
       return new CoreError('FENCED', `the producer was fenced ${this.#fencings.length} times in a minute: is another process running with instanceId '${this.#options.instanceId}'?`, { cause: error });
     }
     await closeClient(this.#producer, true);
+    this.#producer = undefined;
     try {
-      this.#producer = await this.#createProducer();
+      await this.ensureProducer();
     } catch (createError) {
+      // No broker to register with: an outage, retried at the next re-open (ensureProducer).
+      if (isBrokerUnreachable(createError)) return undefined;
       return new CoreError('FENCED', `could not recreate the producer after fencing: ${describe(createError)}`, { cause: createError });
     }
     return undefined;
+  }
+
+  /** Creates the producer if the last attempt to replace it failed (the broker did not answer). */
+  async ensureProducer(): Promise<void> {
+    this.#producer ??= await this.#createProducer();
   }
 
   async close(force: boolean): Promise<void> {

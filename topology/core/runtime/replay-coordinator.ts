@@ -30,7 +30,8 @@ export interface ReplayBoundary {
 
 export class ReplayCoordinator {
   readonly #options: ResolvedRuntimeOptions;
-  readonly #tail: ReplayStateTail | undefined;
+  #tail: ReplayStateTail | undefined;
+  #wakeUp: () => void = () => undefined;
   /** Whether the next boundary should look for pending requests. */
   #due = false;
 
@@ -46,25 +47,49 @@ export class ReplayCoordinator {
   async start(wakeUp: () => void): Promise<CoreError | undefined> {
     const tail = this.#tail;
     if (tail === undefined) return undefined;
+    this.#wakeUp = wakeUp;
     try {
-      await tail.start();
+      await this.#startTail(tail);
     } catch (error) {
       return error instanceof CoreError ? error : new CoreError('CONFIG_INVALID', describe(error), { cause: error });
     }
+    return undefined;
+  }
+
+  /**
+   * After the tail died (a broker outage): a fresh tail, read from the start again. Throws a
+   * retryable error while the broker does not answer; the stream thread backs off and retries.
+   * afterOpen() then reads it to the end before anything is processed.
+   */
+  async reopenIfFailed(): Promise<void> {
+    const failed = this.#tail;
+    if (failed === undefined || failed.failure === undefined) return;
+    await failed.close();
+    const tail = new ReplayStateTail(this.#options, this.#options.replay!.stateTopic);
+    this.#tail = tail;
+    try {
+      await this.#startTail(tail);
+    } catch (error) {
+      tail.fail(error);
+      throw error;
+    }
+    this.#options.logger.info('the replay-state reader is reading again');
+  }
+
+  async #startTail(tail: ReplayStateTail): Promise<void> {
+    await tail.start();
     tail.onChange = () => {
       this.#due = true;
-      wakeUp();
+      this.#wakeUp();
     };
-    return undefined;
   }
 
   /** The current replay state of a source topic, for the replay-progress metric; undefined without the `replay` option. */
   get stateOf(): ((topic: string) => ReplayState) | undefined {
-    const tail = this.#tail;
-    return tail === undefined ? undefined : (topic) => tail.state(topic);
+    return this.#tail === undefined ? undefined : (topic) => this.#tail!.state(topic);
   }
 
-  /** Set when the tail died: processing on without a current replay state could skip records it must not. */
+  /** Set when the tail died: processing on without a current replay state could skip records it must not (retryable: reopenIfFailed). */
   get failure(): CoreError | undefined {
     const failure = this.#tail?.failure;
     if (failure === undefined) return undefined;

@@ -17,6 +17,7 @@ import type { MessagesStream } from '@platformatic/kafka';
 import { CoreError } from '../errors.ts';
 import { decodeState, emptyReplayState, foldState } from '../replay/state.ts';
 import type { ReplayStateRecord, ReplayState } from '../replay/state.ts';
+import { isBrokerUnreachable } from '../ops/kafka/broker-unreachable.ts';
 import { describe } from './kafka-errors.ts';
 import { clientConnection } from './options.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
@@ -74,6 +75,10 @@ export class ReplayStateTail {
     try {
       await this.#endOffsets(FetchIsolationLevels.READ_COMMITTED);
     } catch (error) {
+      // No answer is an outage to wait out, not a missing topic.
+      if (isBrokerUnreachable(error)) {
+        throw new CoreError('TRANSACTION_FAILED', `the replay-state reader cannot reach the broker: ${describe(error)}`, { cause: error, retryable: true });
+      }
       throw new CoreError('CONFIG_INVALID',
         `StreamsRuntime option 'replay.stateTopic': the replay-state topic "${this.#stateTopic}" cannot be read (missing? create it with bin/topics apply): ${describe(error)}`,
         { cause: error });
@@ -103,6 +108,11 @@ export class ReplayStateTail {
   /** Set when the tail's stream died: the runtime must not process without a current state. */
   get failure(): unknown {
     return this.#failure;
+  }
+
+  /** Marks this tail as dead (it could not start), so the runtime tries a fresh one again. */
+  fail(error: unknown): void {
+    this.#failure ??= error;
   }
 
   /** Resolves once every transaction written to the state topic before this call is decided and, if committed, folded. */

@@ -21,6 +21,7 @@ export class RuntimeLifecycle {
   #state: RuntimeState = 'created';
   #failure: KalibraError | undefined;
   #stopRequested = false;
+  readonly #sleepers = new Set<() => void>();
 
   constructor(logger: RuntimeLogger, metrics: RuntimeMetrics, listener: LifecycleListener) {
     this.#logger = logger;
@@ -43,6 +44,21 @@ export class RuntimeLifecycle {
 
   requestStop(): void {
     this.#stopRequested = true;
+    for (const wake of [...this.#sleepers]) wake();
+  }
+
+  /** Waits `ms`, or less when a stop is requested meanwhile (a back-off must not delay a shutdown). */
+  sleep(ms: number): Promise<void> {
+    if (this.#stopRequested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#sleepers.add(wake);
+    });
   }
 
   /** Moves to `state` (never out of 'failed'); reports it. */
@@ -58,7 +74,7 @@ export class RuntimeLifecycle {
   fail(error: KalibraError): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.#stopRequested = true;
+    this.requestStop();
     this.#logger.error('runtime failed', { code: error.code, error: error.message });
     this.setState('failed');
     this.#listener.failed(error);

@@ -1,6 +1,6 @@
 // StreamThread (after Kafka Streams' StreamThread): the poll/process loop. Each turn it does
-// the first thing that is due, in this order: fail on a dead stream or replay tail, re-read
-// after a rebalance or an abort, punctuate, apply a replay at the boundary, commit (on the
+// the first thing that is due, in this order: re-read after a rebalance or an abort, recover
+// from a dead stream or replay tail, punctuate, apply a replay at the boundary, commit (on the
 // rebalance notice, when the batch is big or old enough, or as soon as no record is at hand:
 // natural batching, the interval is only an upper bound), wait for records, hold a record the
 // gate does not admit yet, or process one. A failure aborts the transaction and is
@@ -8,9 +8,17 @@
 // It owns WHEN things happen and the failure count; it does not own the clients, the
 // transaction (RecordCollector), the partitions (TaskManager), replay (ReplayCoordinator) or
 // the gate (GateAdmission). It never holds a transaction open while waiting for the gate.
+//
+// Outages: a broker that does not answer, or a replay-state reader that died, is transient
+// however long it lasts: abort, back off (up to MAX_BACKOFF_MS), re-open (the replay reader
+// too) and read on from the committed offsets. The loss and the recovery are logged once each,
+// and `trouble` says what is wrong meanwhile (the runtime's health, for readiness). Only what a
+// restart cannot fix fails the runtime: the broker refusing records, repeated fencing by
+// another instance with the same id, a FATAL task error.
 import { CoreError } from '../errors.ts';
 import type { KalibraError } from '../errors.ts';
 import type { GateAdmission } from './gate-admission.ts';
+import { isBrokerUnreachable } from '../ops/kafka/broker-unreachable.ts';
 import { classifyFailure, describe, transactionError } from './kafka-errors.ts';
 import type { ResolvedRuntimeOptions } from './options.ts';
 import type { RecordCollector } from './record-collector.ts';
@@ -19,7 +27,15 @@ import type { ReplayBoundary, ReplayCoordinator } from './replay-coordinator.ts'
 import type { RuntimeLifecycle } from './runtime-state.ts';
 import type { TaskManager } from './task-manager.ts';
 
-const MAX_CONSECUTIVE_FAILURES = 5;
+/** The longest back-off between two attempts to recover; an outage is retried for as long as it lasts. */
+const MAX_BACKOFF_MS = 5_000;
+
+/** What keeps the stream thread from processing right now, since when (for health checks). */
+export interface StreamTrouble {
+  since: number;
+  failures: number;
+  error: string;
+}
 
 export interface StreamThreadParts {
   lifecycle: RuntimeLifecycle;
@@ -38,6 +54,7 @@ export class StreamThread {
   readonly #gate: GateAdmission;
   readonly #boundary: ReplayBoundary;
   #consecutiveFailures = 0;
+  #trouble: StreamTrouble | undefined;
 
   constructor(options: ResolvedRuntimeOptions, parts: StreamThreadParts) {
     this.#options = options;
@@ -57,6 +74,11 @@ export class StreamThread {
     };
   }
 
+  /** Set from a failed attempt until the next successful commit or re-open: what is wrong, since when. */
+  get trouble(): StreamTrouble | undefined {
+    return this.#trouble;
+  }
+
   /** Runs until stop or failure; then commits what is open (unless failed). */
   async run(): Promise<void> {
     const o = this.#options;
@@ -65,18 +87,16 @@ export class StreamThread {
     while (!lifecycle.stopRequested) {
       const source = this.#tasks.source;
       try {
-        if (source.failure !== undefined) throw asError(source.failure);
-        const replayFailure = this.#replay.failure;
-        if (replayFailure !== undefined) {
-          await this.#collector.abandon('failed');
-          lifecycle.fail(replayFailure);
-          break;
-        }
+        // First, so that a failed stream or replay reader is re-opened, not failed on again.
         if (this.#tasks.rewindNeeded) {
           await this.#collector.abandon('rebalance');
           await this.#rewind({ mode: 'committed' });
           continue;
         }
+        if (source.failure !== undefined) throw asError(source.failure);
+        // A dead replay-state reader is retried like any transient failure (#rewind re-opens it).
+        const replayFailure = this.#replay.failure;
+        if (replayFailure !== undefined) throw replayFailure;
         const now = Date.now();
         if (now - lastPunctuation >= o.commitIntervalMs) {
           this.#tasks.punctuate(now, this.#collector.batch);
@@ -127,14 +147,26 @@ export class StreamThread {
 
   async #commit(): Promise<void> {
     await this.#collector.commit(this.#tasks.consumer);
-    this.#consecutiveFailures = 0;
+    this.#recovered();
     this.#tasks.committed();
   }
 
   /** The one place that moves partitions, only between transactions (see TaskManager.rewind). */
   async #rewind(start: SourceStart): Promise<void> {
     if (!this.#collector.batch.empty) throw new CoreError('STATE_INVALID', 'rewind with an open transaction');
+    await this.#replay.reopenIfFailed();
+    await this.#collector.ensureProducer();
     await this.#tasks.rewind(start);
+    this.#recovered();
+  }
+
+  /** A commit or a re-open worked: an outage is over (logged once). */
+  #recovered(): void {
+    this.#consecutiveFailures = 0;
+    const trouble = this.#trouble;
+    if (trouble === undefined) return;
+    this.#trouble = undefined;
+    this.#options.logger.info('recovered: processing again', { downMs: Date.now() - trouble.since, failures: trouble.failures });
   }
 
   async #recover(error: unknown): Promise<void> {
@@ -146,7 +178,7 @@ export class StreamThread {
     }
     const kind = classifyFailure(error);
     o.metrics.transactionAborted(kind);
-    o.logger.warn('transaction aborted', { kind, error: describe(error) });
+    this.#noteTrouble(kind, error);
     this.#collector.discard();
     if (kind === 'records-refused') {
       this.#lifecycle.fail(transactionError(kind, error));
@@ -158,19 +190,28 @@ export class StreamThread {
         this.#lifecycle.fail(failure);
         return;
       }
-    } else if (kind === 'transient' && ++this.#consecutiveFailures > MAX_CONSECUTIVE_FAILURES) {
-      this.#lifecycle.fail(transactionError(kind, error));
-      return;
     }
     // Also after a stale generation: the consumer may not have rejoined yet, and re-reading at
     // once would only build another transaction that the broker refuses.
-    await delay(Math.min(5_000, 200 * 2 ** this.#consecutiveFailures));
+    const backoff = Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.#consecutiveFailures++);
+    await this.#lifecycle.sleep(backoff);
     this.#tasks.requestRewind();
   }
-}
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  /** The first failure of an outage is a warning with the whole story; the retries that follow are debug lines. */
+  #noteTrouble(kind: string, error: unknown): void {
+    const o = this.#options;
+    const text = describe(error);
+    const unreachable = isBrokerUnreachable(error);
+    if (this.#trouble === undefined) {
+      this.#trouble = { since: Date.now(), failures: 1, error: text };
+      o.logger.warn(unreachable ? 'the Kafka broker does not answer; retrying with back-off until it does' : 'transaction aborted; retrying from the committed offsets',
+        { kind, brokers: unreachable ? o.brokers.join(',') : undefined, error: text });
+      return;
+    }
+    this.#trouble = { since: this.#trouble.since, failures: this.#trouble.failures + 1, error: text };
+    o.logger.debug('transaction aborted again; retrying', { kind, failures: this.#trouble.failures, error: text });
+  }
 }
 
 function asError(value: unknown): Error {

@@ -41,6 +41,12 @@ import { TaskManager } from './task-manager.ts';
 export { RuntimeStates } from './runtime-state.ts';
 export type { RuntimeState } from './runtime-state.ts';
 
+/** What StreamsRuntime.health() answers. */
+export type RuntimeHealth = { ok: true } | { ok: false; reason: string };
+
+/** One failed heartbeat can be a blip; failing for this long means the coordinator is out of reach. */
+const HEARTBEAT_GRACE_MS = 2_000;
+
 export interface StreamsRuntimeEvents {
   state: [state: RuntimeState];
   error: [error: KalibraError];
@@ -84,6 +90,26 @@ export class StreamsRuntime extends EventEmitter<StreamsRuntimeEvents> {
 
   get state(): RuntimeState {
     return this.#lifecycle.state;
+  }
+
+  /**
+   * Whether the runtime is doing its work right now, for a readiness check: running, not
+   * recovering from a failure (e.g. a broker outage, retried for as long as it lasts), and its
+   * heartbeats reach the group coordinator. When not, `reason` says what is wrong since when.
+   */
+  health(): RuntimeHealth {
+    const state = this.#lifecycle.state;
+    if (state !== 'running') return { ok: false, reason: `the runtime is ${state}` };
+    const since = (at: number): string => new Date(at).toISOString();
+    const trouble = this.#thread.trouble;
+    if (trouble !== undefined) {
+      return { ok: false, reason: `recovering since ${since(trouble.since)} (${trouble.failures} failed attempts; brokers ${this.#options.brokers.join(',')}): ${trouble.error}` };
+    }
+    const heartbeat = this.#tasks.heartbeatFailure;
+    if (heartbeat !== undefined && Date.now() - heartbeat.since >= HEARTBEAT_GRACE_MS) {
+      return { ok: false, reason: `no heartbeat reaches the group coordinator since ${since(heartbeat.since)} (brokers ${this.#options.brokers.join(',')}): ${heartbeat.error}` };
+    }
+    return { ok: true };
   }
 
   get transactionalId(): string | undefined {

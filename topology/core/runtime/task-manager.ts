@@ -34,6 +34,8 @@ export class TaskManager {
   #rewindNeeded = false;
   /** Set by the rebalance notice: commit the open transaction now, while the generation is valid. */
   commitRequested = false;
+  /** The last failed heartbeat, until one succeeds again: the quickest sign that the broker is gone. */
+  #heartbeatFailure: { since: number; error: string } | undefined;
   /** `${topic}:${partition}` → next offset to process, for records taken since the source was last opened. */
   readonly #positions = new Map<string, bigint>();
 
@@ -49,6 +51,11 @@ export class TaskManager {
 
   get source(): RecordSource {
     return this.#source!;
+  }
+
+  /** Set while heartbeats to the group coordinator fail (since when, and why). */
+  get heartbeatFailure(): { since: number; error: string } | undefined {
+    return this.#heartbeatFailure;
   }
 
   /** The partitions must be re-read from their committed offsets before anything else is processed. */
@@ -99,6 +106,9 @@ export class TaskManager {
   /** A transaction was committed: a rebalance that needed no rewind is over. */
   committed(): void {
     this.commitRequested = false;
+    // The group accepted our generation: whatever a failed heartbeat said is over (the client
+    // stops heartbeating after a failure until it rejoins, so no success event may follow).
+    this.#heartbeatFailure = undefined;
     if (this.#lifecycle.state === 'rebalancing' && !this.#rewindNeeded) this.#lifecycle.setState('running');
   }
 
@@ -153,6 +163,7 @@ export class TaskManager {
       this.#positions.clear();
       await this.#source!.open(start);
       await this.#afterOpen();
+      this.#heartbeatFailure = undefined;
     } finally {
       this.#opening = false;
     }
@@ -174,7 +185,11 @@ export class TaskManager {
       this.#rewindNeeded = true;
       this.#source.wakeUp();
     });
+    consumer.on('consumer:heartbeat:end', () => {
+      this.#heartbeatFailure = undefined;
+    });
     consumer.on('consumer:heartbeat:error', ({ error }) => {
+      this.#heartbeatFailure = { since: this.#heartbeatFailure?.since ?? Date.now(), error: describe(error) };
       // Another process joined with our group.instance.id (a second instance with the same
       // instanceId, or our own restart while we were paused): we are the zombie. Fighting
       // back by re-registering the transactional id would only fence the rightful owner.

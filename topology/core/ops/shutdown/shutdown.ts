@@ -11,6 +11,8 @@ export const ExitCodes = {
   ok: 0,
   /** A hook failed, the deadline passed, or shutdown was started for a fatal error. */
   failed: 1,
+  /** A command found no Kafka broker answering at KAFKA_BROKERS (the message names the address). */
+  brokerUnreachable: 3,
   /** Second SIGINT: the operator insisted (128 + SIGINT). */
   interrupted: 130,
 } as const;

@@ -48,28 +48,33 @@ describe('startOpsServer', () => {
     const readiness = new Readiness();
     readiness.set('consumer-assigned', false);
     let dbUp = false;
-    readiness.addCheck('database', () => dbUp);
+    readiness.addCheck('database', () => dbUp || { reason: 'cannot reach Postgres at db:5432' });
     const server = await start(readiness);
     const notReady = await get(server.port, '/readyz');
     expect(notReady.status).toBe(503);
-    expect(JSON.parse(notReady.body)).toEqual({ ready: false, failing: ['consumer-assigned', 'database'] });
+    expect(JSON.parse(notReady.body)).toEqual({
+      ready: false, failing: ['consumer-assigned', 'database'], reasons: { database: 'cannot reach Postgres at db:5432' },
+    });
     readiness.set('consumer-assigned', true);
     dbUp = true;
-    expect(await get(server.port, '/readyz')).toMatchObject({ status: 200, body: '{"ready":true,"failing":[]}\n' });
+    expect(await get(server.port, '/readyz')).toMatchObject({ status: 200, body: '{"ready":true,"failing":[],"reasons":{}}\n' });
   });
 
   it('counts a readiness check that throws as not ready', async () => {
     const readiness = new Readiness();
     readiness.addCheck('database', () => Promise.reject(new Error('ECONNREFUSED')));
+    readiness.set('profiles-loaded', false, 'loading profiles');
     const server = await start(readiness);
-    expect((await get(server.port, '/readyz')).status).toBe(503);
+    const answer = await get(server.port, '/readyz');
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body)).toMatchObject({ reasons: { database: 'ECONNREFUSED', 'profiles-loaded': 'loading profiles' } });
   });
 
   it('stops being ready once shutdown begins', async () => {
     const readiness = new Readiness();
     const server = await start(readiness);
     readiness.markShuttingDown();
-    expect(JSON.parse((await get(server.port, '/readyz')).body)).toEqual({ ready: false, failing: ['shutting-down'] });
+    expect(JSON.parse((await get(server.port, '/readyz')).body)).toEqual({ ready: false, failing: ['shutting-down'], reasons: {} });
   });
 
   it('serves the registry on /metrics in the Prometheus text format', async () => {
