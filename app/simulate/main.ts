@@ -1,5 +1,8 @@
 // bin/simulate: a fleet of sensors producing realistic raw readings to the raw topic.
-import { ExitCodes, brokerUnreachableMessage, isBrokerUnreachable, kafkaConnectionOptions, kafkaOptions, loadConfigOrExit, parseTimeSpec, requireBrokerOrExit } from '../../topology/core/ops/index.ts';
+import {
+  ExitCodes, brokerUnreachableMessage, isBrokerUnreachable, kafkaConnectionOptions, kafkaErrorReasons, kafkaOptions, loadConfigOrExit, parseTimeSpec,
+  requireBrokerOrExit,
+} from '../../topology/core/ops/index.ts';
 import { fleet } from './sensor-models.ts';
 import { simulatorOptions } from './simulator-options.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
@@ -60,9 +63,14 @@ export async function main(): Promise<void> {
       process.stderr.write(`sent ${s.readings} readings, ${s.duplicates} duplicates, ${s.malformed} malformed${at}\n`);
     },
   }).catch((error: unknown) => {
-    if (!isBrokerUnreachable(error)) throw error;
-    process.stderr.write(`bin/simulate: ${brokerUnreachableMessage(connection.bootstrapBrokers, error)}\n`);
-    return process.exit(ExitCodes.brokerUnreachable);
+    if (isBrokerUnreachable(error)) {
+      process.stderr.write(`bin/simulate: ${brokerUnreachableMessage(connection.bootstrapBrokers, error)}\n`);
+      return process.exit(ExitCodes.brokerUnreachable);
+    }
+    // One line that names what the broker said (e.g. TOPIC_AUTHORIZATION_FAILED), not a stack trace.
+    const apiId = (error as { apiId?: unknown } | null)?.apiId;
+    process.stderr.write(`bin/simulate: ${typeof apiId === 'string' ? `${apiId}: ` : ''}${error instanceof Error ? error.message : String(error)}${kafkaErrorReasons(error)}\n`);
+    return process.exit(1);
   });
   process.stdout.write(`${JSON.stringify({ ...stats, topic: values.topicRaw, sensors: sensors.length })}\n`);
   if (stats.readings + stats.duplicates + stats.malformed === 0) {

@@ -5,6 +5,7 @@
 // failure with isBrokerUnreachable. Long-running processes wait the broker out instead of
 // exiting; commands exit with ExitCodes.brokerUnreachable (3).
 import { OpsError } from '../errors.ts';
+import { kafkaErrorReasons } from './error-reasons.ts';
 import { ExitCodes } from '../shutdown/shutdown.ts';
 import type { KafkaConnectionOptions } from './connection-options.ts';
 
@@ -66,8 +67,10 @@ function networkReason(error: unknown): string | undefined {
 /** One line for people: the address tried, why (when known), and how to start the local broker. */
 export function brokerUnreachableMessage(brokers: readonly unknown[], error?: unknown): string {
   const reason = error === undefined ? undefined : networkReason(error) ?? (error instanceof Error ? error.message : undefined);
+  // A connection closed right after it opened is what a broker that wants TLS does to plain text.
+  const hint = reason !== undefined && /closed/i.test(reason) ? ' (a broker that requires TLS or SASL closes plain connections: check KAFKA_TLS and KAFKA_SASL_*)' : '';
   return `cannot reach a Kafka broker at ${brokers.map(String).join(',')} (KAFKA_BROKERS / --kafka-brokers)`
-    + `${reason === undefined ? '' : `: ${reason}`}; bin/dev-stack up starts the local one`;
+    + `${reason === undefined ? '' : `: ${reason}`}${hint}; bin/dev-stack up starts the local one`;
 }
 
 export interface CheckBrokerOptions {
@@ -121,7 +124,8 @@ export interface RequireBrokerOptions extends CheckBrokerOptions {
 
 /**
  * For commands: returns once a broker answers; otherwise prints `<command>: <why>` and ends the
- * process, with ExitCodes.brokerUnreachable (3) or, when interrupted, ExitCodes.interrupted (130).
+ * process, with ExitCodes.brokerUnreachable (3), ExitCodes.interrupted (130) when interrupted,
+ * or 1 when a broker answered but refused the client (authentication, TLS, authorization).
  */
 export async function requireBrokerOrExit(command: string, connection: KafkaConnectionOptions, options: RequireBrokerOptions = {}): Promise<void> {
   const err = options.err ?? process.stderr;
@@ -129,7 +133,13 @@ export async function requireBrokerOrExit(command: string, connection: KafkaConn
   try {
     await checkBrokerReachable(connection, options);
   } catch (error) {
-    if (!(error instanceof OpsError)) throw error;
+    if (!(error instanceof OpsError)) {
+      // A broker answered but refused us (a wrong password, no TLS, an ACL): one line that names
+      // what it said, e.g. SASL_AUTHENTICATION_FAILED, and exit 1: a restart would not help.
+      err.write(`${command}: ${error instanceof Error ? error.message : String(error)}${kafkaErrorReasons(error)}\n`);
+      exit(1);
+      return;
+    }
     err.write(`${command}: ${error.message}\n`);
     exit(error.code === 'BROKER_UNREACHABLE' ? ExitCodes.brokerUnreachable : ExitCodes.interrupted);
   }
