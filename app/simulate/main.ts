@@ -38,9 +38,17 @@ export async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
+  const sensors = fleet(values.sensors);
+  const intervalMs = Math.max(1, Math.round((sensors.length * 1000) / values.rate));
+  if (startMs === undefined && values.duration !== undefined && values.duration < intervalMs) {
+    // Nothing would be sent: say so at once, without reaching for a broker.
+    process.stdout.write(`${JSON.stringify({ readings: 0, duplicates: 0, malformed: 0, backfilled: false, topic: values.topicRaw, sensors: sensors.length })}\n`);
+    process.stderr.write(`bin/simulate: sent nothing (no --start and --duration ${values.duration} ms is shorter than one reading interval, ${intervalMs} ms)\n`);
+    process.exitCode = 1;
+    return;
+  }
   const connection = await kafkaConnectionOptions(values, { defaultClientId: 'kalibra-simulate' });
   await requireBrokerOrExit('bin/simulate', connection, { signal: controller.signal });
-  const sensors = fleet(values.sensors);
   // Loaded only now: --help and argument errors never load the Kafka client.
   const { runSimulator } = await import('./run-simulator.ts');
   let lastReport = 0;
@@ -49,7 +57,7 @@ export async function main(): Promise<void> {
     topic: values.topicRaw,
     fleet: sensors,
     seed: values.seed,
-    intervalMs: Math.max(1, Math.round((sensors.length * 1000) / values.rate)),
+    intervalMs,
     malformedRate: values.malformedPercent / 100,
     duplicateRate: values.duplicatePercent / 100,
     startMs,
