@@ -13,7 +13,7 @@ import { brokers, createTopics, kafkaLibs, pgClient, uniqueName, waitFor } from 
 
 const PARTITIONS = 3;
 const KILLS = 12;
-const RECORDS = 9_000;
+const RECORDS = 24_000; // more than twelve short lives drain even on an idle machine: every kill lands before the end
 const PADDING = 'x'.repeat(500);
 
 /** Two records in three are not JSON, each unique: `bad-<n>-xxx…`. */
