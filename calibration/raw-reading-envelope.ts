@@ -160,3 +160,28 @@ function describe(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** What a producer sends to readings.raw: the plain JSON reading, or (Connect mode) its Connect JSON envelope. */
+export const RawFormats = ['json', 'connect-json'] as const;
+export type RawFormat = (typeof RawFormats)[number];
+
+/**
+ * A raw record value in `format`: in connect-json, a JSON object that can be expressed in the
+ * envelope is wrapped; anything else (not JSON, not an object, a reading the schema cannot
+ * express) is sent as it is, and both the connector and the calibrator dead-letter it.
+ */
+export function rawValueIn(format: RawFormat, value: string): Buffer {
+  if (format === 'connect-json') {
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      json = undefined;
+    }
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const envelope = encodeRawReadingEnvelope(json as Record<string, unknown>);
+      if (envelope !== undefined) return envelope;
+    }
+  }
+  return Buffer.from(value, 'utf8');
+}
