@@ -164,15 +164,15 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     await startConnector(worker, pipeline, 'calibrated', small);
     spawnConnectModeCalibrator(pipeline);
 
-    const total = 12_000;
+    const total = 8_000;
     const chunk = 500;
     const rawRows = async (): Promise<number> => count(pipeline.db, `"${pipeline.schema}".raw_readings`);
     let rowsAtKill = -1;
     for (let first = 0; first < total; first += chunk) {
       await produceRaw(pipeline.raw, envelopes(first, chunk, 40));
       if (rowsAtKill < 0 && first >= total / 3) {
-        // Kill once the connectors have landed some of what was sent, and not all of it.
-        await waitFor(async () => await rawRows() > 0, { timeoutMs: 60_000, message: 'some raw rows before the kill' });
+        // Kill while the connectors are landing what was sent: some of it in, not all of it.
+        await waitFor(async () => await rawRows() >= 1_000, { timeoutMs: 60_000, intervalMs: 20, message: '1,000 raw rows before the kill' });
         await worker.kill();
         rowsAtKill = await rawRows();
       }

@@ -9,26 +9,32 @@ import { promisify } from 'node:util';
 import { Admin } from '@platformatic/kafka';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ourProcesses } from '../global-setup.ts';
-import { brokers, databaseUrl, uniqueName } from '../../helpers/stack.ts';
-import { freePort } from './connect-worker.ts';
+import { sinkSchema } from '../../helpers/sink-fixtures.ts';
+import { brokers, databaseUrl, uniqueName, waitFor } from '../../helpers/stack.ts';
+import { connectorStatus, deleteGroups, freePort } from './connect-worker.ts';
+import type { ConnectWorker } from './connect-worker.ts';
 
 const run = promisify(execFile);
 const devStack = join(process.cwd(), 'bin', 'dev-stack');
 const connectUp = join(process.cwd(), 'dev', 'connect', 'connect-up');
 
 describe('bin/dev-stack up --connect', () => {
-  it('starts a Kafka Connect worker with the Debezium JDBC sink, leaves it alone on a second up, and down stops it', async () => {
+  it('starts a Kafka Connect worker running both JDBC sink connectors (Connect mode), leaves it alone on a second up, and down stops it', async () => {
     const devDir = mkdtempSync(join(tmpdir(), 'kalibra-dev-connect-'));
     const groupId = uniqueName('kalibra-connect-test');
     const port = await freePort();
+    const id = uniqueName('dev-stack-connect');
+    const topics = { KALIBRA_TOPIC_RAW: `${id}.raw`, KALIBRA_TOPIC_CALIBRATED: `${id}.calibrated`, KALIBRA_TOPIC_DLQ: `${id}.dlq`, KALIBRA_TOPIC_REPLAY_STATE: `${id}.replay-state` };
+    const schema = sinkSchema();
     const env = {
       ...process.env, KALIBRA_DEV_DIR: devDir, KALIBRA_CONNECT_PORT: String(port), KALIBRA_CONNECT_GROUP_ID: groupId,
-      KAFKA_PORT: brokers()[0]!.split(':')[1], DATABASE_URL: databaseUrl(),
+      KAFKA_PORT: brokers()[0]!.split(':')[1], DATABASE_URL: databaseUrl(), KALIBRA_CONNECTOR_PREFIX: id, KALIBRA_SINK_SCHEMA: schema, ...topics,
     };
     onTestFinished(async () => {
       await run(devStack, ['down'], { env }).catch(() => undefined);
+      await deleteGroups([`connect-${id}-raw-jdbc-sink`, `connect-${id}-calibrated-jdbc-sink`]).catch(() => undefined);
       const admin = new Admin({ clientId: uniqueName('connect-cleanup'), bootstrapBrokers: brokers() });
-      await admin.deleteTopics({ topics: ['configs', 'offsets', 'status'].map((suffix) => `${groupId}-${suffix}`) })
+      await admin.deleteTopics({ topics: [...['configs', 'offsets', 'status'].map((suffix) => `${groupId}-${suffix}`), ...Object.values(topics)] })
         .catch(() => undefined).finally(() => admin.close());
       rmSync(devDir, { recursive: true, force: true });
     });
@@ -37,6 +43,16 @@ describe('bin/dev-stack up --connect', () => {
     expect(up.stderr).toMatch(/Kafka Connect ready in \d+ ms/);
     const plugins = await fetch(`http://127.0.0.1:${port}/connector-plugins`).then((response) => response.json()) as { class: string }[];
     expect(plugins.map((plugin) => plugin.class)).toContain('io.debezium.connector.jdbc.JdbcSinkConnector');
+    const worker = { url: `http://127.0.0.1:${port}` } as ConnectWorker;
+    for (const role of ['raw', 'calibrated']) {
+      const name = `${id}-${role}-jdbc-sink`;
+      await waitFor(async () => {
+        const status = await connectorStatus(worker, name);
+        return status?.connector.state === 'RUNNING' && status.tasks.length === 1 && status.tasks[0]!.state === 'RUNNING';
+      }, { timeoutMs: 60_000, message: `connector ${name} to run` });
+      const config = await fetch(`${worker.url}/connectors/${name}/config`).then((response) => response.json()) as Record<string, string>;
+      expect(config).toMatchObject({ 'topics': topics[role === 'raw' ? 'KALIBRA_TOPIC_RAW' : 'KALIBRA_TOPIC_CALIBRATED'], 'collection.name.format': `${schema}.${role}_readings`, 'errors.deadletterqueue.topic.name': topics.KALIBRA_TOPIC_DLQ });
+    }
     expect((await run(devStack, ['status'], { env })).stdout).toMatch(/connect: running/);
 
     const again = await run(devStack, ['up', '--connect'], { env, timeout: 120_000 });
