@@ -65,7 +65,7 @@ async function latencyRun(p: PipelineUnderTest, db: pg.Client): Promise<number[]
       const at = Date.now();
       const { rows } = await db.query<{ k: string; ts_ms: number }>(
         `SELECT sensor_id || '|' || (extract(epoch FROM ts) * 1000)::bigint AS k, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms
-         FROM "${p.schema}".calibrated_readings WHERE ts >= $1`, [new Date(fromMs - 1_000)]);
+         FROM "${p.schema}".calibrated_readings WHERE ts >= $1`, [new Date(fromMs)]);
       for (const row of rows) if (!seen.has(row.k)) seen.set(row.k, at - row.ts_ms);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

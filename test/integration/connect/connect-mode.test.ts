@@ -10,7 +10,8 @@ import { generate } from '../../../app/simulate/readings.ts';
 import { fleet } from '../../../app/simulate/sensor-models.ts';
 import { installOrphanAudit, orphanAuditRows, pollOrphans } from '../../helpers/pipeline-gate-audit.ts';
 import { committedEnd, metricValue, opsPort, readCommitted, spawnBin, started } from '../../helpers/pipeline-processes.ts';
-import { waitFor } from '../../helpers/stack.ts';
+import { sinkSchema } from '../../helpers/sink-fixtures.ts';
+import { pgClient, waitFor } from '../../helpers/stack.ts';
 import { setConnectorState, startConnectWorker } from './connect-worker.ts';
 import type { ConnectWorker } from './connect-worker.ts';
 import {
@@ -87,7 +88,7 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
       throw new Error(`${(error as Error).message}\n${last}`, { cause: error });
     });
 
-    const differences = async (table: string, columns: string): Promise<unknown[]> => (await ours.db.query(
+    const differences = async (table: string, columns: string): Promise<unknown[]> => (await ours.db.query<Record<string, unknown>>(
       `(SELECT 'ours' AS side, ${columns} FROM "${ours.schema}".${table} EXCEPT SELECT 'ours', ${columns} FROM "${connect.schema}".${table})
        UNION ALL
        (SELECT 'connect', ${columns} FROM "${connect.schema}".${table} EXCEPT SELECT 'connect', ${columns} FROM "${ours.schema}".${table}) LIMIT 10`)).rows;
@@ -147,6 +148,20 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     expect(await count(pipeline.db, `"${pipeline.schema}".raw_readings`)).toBe(400);
     await waitFor(() => reader.records.length >= 400, { message: '400 calibrated records read_committed' });
     expect(new Set(reader.records.map((r) => r.key)).size).toBe(400);
+  });
+
+  it('bin/sink --migrate-only creates the tables the connectors write, consumes nothing and exits 0 (the init container of k8s/components/connect-mode)', async () => {
+    const schema = sinkSchema();
+    const db = await pgClient();
+    const proc = spawnBin('sink', ['--mapping', 'raw', '--migrate-only'], { KALIBRA_SINK_SCHEMA: schema, KAFKA_BROKERS: '127.0.0.1:1' });
+    expect(await proc.exited, proc.output()).toBe(0);
+    const tables = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['calibrated_readings', 'raw_readings']));
+    expect(proc.output()).toContain('"msg":"migrations applied"');
+    // A second run finds nothing to do.
+    const again = spawnBin('sink', ['--mapping', 'raw', '--migrate-only'], { KALIBRA_SINK_SCHEMA: schema, KAFKA_BROKERS: '127.0.0.1:1' });
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toContain('"applied":[]');
   });
 
   it('loses nothing and leaves no duplicate rows when the Connect worker is SIGKILLed mid-run', async () => {
