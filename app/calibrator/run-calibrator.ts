@@ -91,6 +91,9 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
       const reason = opened.unavailableReason;
       return reason === undefined || { reason };
     });
+    if (config.gateMode === 'connect' && config.outputFormat !== 'connect-json') {
+      logger.warn('Connect mode gate with KALIBRA_OUTPUT_FORMAT=kalibra: the calibrated JDBC sink connector reads Connect JSON and would dead-letter every record (set KALIBRA_OUTPUT_FORMAT=connect-json)');
+    }
   } else {
     logger.warn('the save-before-calibrate gate is off: readings may be calibrated before the raw sink has saved them');
   }
