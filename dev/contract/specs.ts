@@ -141,6 +141,27 @@ function deadLetterHeadersSchema(): JsonSchema {
   };
 }
 
+/** The headers Kafka Connect adds to a record its sink connectors dead-letter (errors.deadletterqueue.context.headers.enable). */
+function connectDeadLetterHeadersSchema(): JsonSchema {
+  const text = (description: string): JsonSchema => ({ type: 'string', description });
+  return {
+    type: 'object',
+    required: ['__connect.errors.topic', '__connect.errors.partition', '__connect.errors.offset', '__connect.errors.connector.name', '__connect.errors.exception.class.name'],
+    properties: {
+      '__connect.errors.topic': text('where the record came from'),
+      '__connect.errors.partition': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.offset': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.connector.name': text('which connector rejected it, e.g. kalibra-raw-jdbc-sink'),
+      '__connect.errors.task.id': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.stage': text('where in Connect it failed, e.g. VALUE_CONVERTER'),
+      '__connect.errors.class.name': text('the class of that stage, e.g. org.apache.kafka.connect.json.JsonConverter'),
+      '__connect.errors.exception.class.name': text('e.g. org.apache.kafka.connect.errors.DataException; Connect has no code list like kalibra.error.code'),
+      '__connect.errors.exception.message': text('for people'),
+      '__connect.errors.exception.stacktrace': text('for people'),
+    },
+  };
+}
+
 function printable(value: Buffer): string {
   const text = value.toString('utf8');
   if (value.length > 1024) return `<${value.length} bytes>`;
@@ -160,6 +181,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       messages: {
         [text.message]: { $ref: `#/components/messages/${text.message}` },
         ...(topic.role === 'raw' ? { rawReadingConnect: { $ref: '#/components/messages/rawReadingConnect' } } : {}),
+        ...(topic.role === 'dlq' ? { connectDeadLetter: { $ref: '#/components/messages/connectDeadLetter' } } : {}),
       },
       bindings: {
         kafka: {
@@ -188,7 +210,10 @@ export function asyncApiDocument(): Record<string, unknown> {
         messages: [{ $ref: '#/channels/raw/messages/rawReading' }, { $ref: '#/channels/raw/messages/rawReadingConnect' }],
       },
       receiveCalibratedReading: { action: 'receive', title: 'A consumer reads calibrated readings (read_committed)', channel: { $ref: '#/channels/calibrated' }, messages: [{ $ref: '#/channels/calibrated/messages/calibratedReading' }] },
-      receiveDeadLetter: { action: 'receive', title: 'An operator reads dead letters', channel: { $ref: '#/channels/dlq' }, messages: [{ $ref: '#/channels/dlq/messages/deadLetter' }] },
+      receiveDeadLetter: {
+        action: 'receive', title: 'An operator reads dead letters', channel: { $ref: '#/channels/dlq' },
+        messages: [{ $ref: '#/channels/dlq/messages/deadLetter' }, { $ref: '#/channels/dlq/messages/connectDeadLetter' }],
+      },
       receiveReplayState: { action: 'receive', title: 'Calibrators read replay requests and marks', channel: { $ref: '#/channels/replayState' }, messages: [{ $ref: '#/channels/replayState/messages/replayState' }] },
     },
     components: {
@@ -232,6 +257,14 @@ export function asyncApiDocument(): Record<string, unknown> {
             payload: printable(example.value),
             'x-kafka-key': example.key,
           })),
+        },
+        connectDeadLetter: {
+          name: 'connectDeadLetter', title: 'Dead letter of a Kafka Connect JDBC sink connector', contentType: 'application/octet-stream',
+          description: 'Written by Kafka Connect (the calibrated connector, and both connectors in Connect mode) for a record it cannot convert: '
+            + 'the original key and value bytes, unchanged, with Connect\'s __connect.errors.* headers instead of kalibra.error.* (docs/architecture.md#messages).',
+          headers: connectDeadLetterHeadersSchema(),
+          payload: { description: 'the original record value, any bytes' },
+          bindings: kafkaBinding({ description: 'the original record key, unchanged' }),
         },
         replayState: {
           name: 'replayState', title: 'Replay request or applied mark', contentType: 'application/json',

@@ -3,6 +3,9 @@
 // gates on the raw connector's committed offsets. Checked from outside: by SQL (tables compared
 // with EXCEPT, a trigger that records every calibrated row written before its raw row, a
 // trigger that counts every write), by read_committed consumers and the broker's end offsets.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawReadingEnvelope, rawValueIn } from '../../../calibration/raw-reading-envelope.ts';
 import { readingKey } from '../../../contract/reading-key.ts';
@@ -10,7 +13,7 @@ import { generate } from '../../../app/simulate/readings.ts';
 import { fleet } from '../../../app/simulate/sensor-models.ts';
 import { installOrphanAudit, orphanAuditRows, pollOrphans } from '../../helpers/pipeline-gate-audit.ts';
 import { committedEnd, metricValue, opsPort, readCommitted, spawnBin, started } from '../../helpers/pipeline-processes.ts';
-import { sinkSchema } from '../../helpers/sink-fixtures.ts';
+import { repoRoot, sinkSchema } from '../../helpers/sink-fixtures.ts';
 import { pgClient, waitFor } from '../../helpers/stack.ts';
 import { setConnectorState, startConnectWorker } from './connect-worker.ts';
 import type { ConnectWorker } from './connect-worker.ts';
@@ -110,6 +113,12 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     expect(fromConnect.every((r) => r.headers['__connect.errors.topic'] === connect.raw
       && r.headers['__connect.errors.exception.class.name'] === 'org.apache.kafka.connect.errors.DataException')).toBe(true);
     expect(dead.records.some((r) => r.headers['kalibra.error.code'] !== undefined)).toBe(true);
+    // As the contract describes them (contract/specs/asyncapi.yaml, message connectDeadLetter).
+    const asyncApi = parse(readFileSync(join(repoRoot, 'contract', 'specs', 'asyncapi.yaml'), 'utf8')) as
+      { components: { messages: { connectDeadLetter: { headers: { required: string[] } } } } };
+    const required = asyncApi.components.messages.connectDeadLetter.headers.required;
+    for (const record of fromConnect) expect(Object.keys(record.headers)).toEqual(expect.arrayContaining(required));
+    expect(fromConnect[0]!.headers['__connect.errors.connector.name']).toBe(connect.connectors.raw);
   });
 
   it('holds the gate: with the raw connector paused nothing is calibrated, and no calibrated row is ever written before its raw row', async () => {
