@@ -15,7 +15,7 @@
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { machineLine, writeSection } from './results.ts';
-import { databaseUrl, percentile, spawnBin, startPipeline } from './pipeline-harness.ts';
+import { cpuSeconds, databaseUrl, percentile, spawnBin, startPipeline } from './pipeline-harness.ts';
 import type { PipelineUnderTest } from './pipeline-harness.ts';
 import { startConnectModePipeline } from './connect-mode-harness.ts';
 
@@ -39,7 +39,22 @@ const contenders = [
   },
 ] as const;
 
-interface Measured { rawRowsPerSecond: number; calibratedRowsPerSecond: number; p50: number | undefined; p99: number | undefined; latencySamples: number; load: number }
+interface Measured {
+  rawRowsPerSecond: number; calibratedRowsPerSecond: number; p50: number | undefined; p99: number | undefined; latencySamples: number; load: number;
+  /** CPU time per reading of the backlog, by process (the Connect worker's JVM counted as one), in µs. */
+  cpuMicrosPerReading: Record<string, number>;
+}
+
+/** The pipeline's processes by name with their pids: ours, or the calibrator and the Connect worker. */
+function pidsOf(p: PipelineUnderTest): Record<string, number | undefined> {
+  const pids: Record<string, number | undefined> = Object.fromEntries(p.processes.map((proc) => [proc.name, proc.child.pid]));
+  if ('workerPid' in p && typeof p.workerPid === 'number') pids['Connect worker'] = p.workerPid;
+  return pids;
+}
+
+function cpuOf(p: PipelineUnderTest): Record<string, number> {
+  return Object.fromEntries(Object.entries(pidsOf(p)).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+}
 
 async function counts(db: pg.Client, schema: string): Promise<{ raw: number; calibrated: number }> {
   const { rows: [row] } = await db.query<{ raw: string; calibrated: string }>(
@@ -112,8 +127,11 @@ async function measure(contender: (typeof contenders)[number]): Promise<Measured
     // Warm-up: group joins, first connections, JIT; not reported.
     await runSimulator(p, ['--rate', '200', '--duration', '5s', '--seed', '1']);
     const latency = await latencyRun(p, db);
+    const cpuBefore = cpuOf(p);
     const throughput = await throughputRun(p, db);
+    const cpuAfter = cpuOf(p);
     const result: Measured = {
+      cpuMicrosPerReading: Object.fromEntries(Object.entries(cpuAfter).map(([name, s]) => [name, ((s - (cpuBefore[name] ?? 0)) * 1e6) / RECORDS])),
       rawRowsPerSecond: throughput.raw, calibratedRowsPerSecond: throughput.calibrated,
       p50: percentile(latency, 0.5), p99: percentile(latency, 0.99), latencySamples: latency.length, load: loadavg()[0]!,
     };
@@ -152,4 +170,14 @@ its gate waits for the raw connector's committed offset (offset.flush.interval.m
 ${contenders.map((c) => {
   const runs = results.get(c.name)!;
   return `| ${c.name} | ${n(median(runs.map((r) => r.rawRowsPerSecond)))} | ${n(median(runs.map((r) => r.calibratedRowsPerSecond)))} | ${n(median(runs.map((r) => r.p50)))} | ${n(median(runs.map((r) => r.p99)))} | ${c.guarantee} | ${runs.map((r) => r.load.toFixed(2)).join(', ')} |`;
+}).join('\n')}
+
+Where the CPU goes (median CPU time per reading of the backlog, by process, from /proc; Postgres and the broker not counted):
+
+| contender | ${'process: CPU µs per reading'} |
+|---|---|
+${contenders.map((c) => {
+  const runs = results.get(c.name)!;
+  const names = Object.keys(runs[0]?.cpuMicrosPerReading ?? {});
+  return `| ${c.name} | ${names.map((name) => `${name} ${n(median(runs.map((r) => r.cpuMicrosPerReading[name])))}`).join(', ')} |`;
 }).join('\n')}`);
