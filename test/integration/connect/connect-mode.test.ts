@@ -119,7 +119,7 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     const required = asyncApi.components.messages.connectDeadLetter.headers.required;
     for (const record of fromConnect) expect(Object.keys(record.headers)).toEqual(expect.arrayContaining(required));
     expect(fromConnect[0]!.headers['__connect.errors.connector.name']).toBe(connect.connectors.raw);
-  });
+  }, 300_000);
 
   it('holds the gate: with the raw connector paused nothing is calibrated, and no calibrated row is ever written before its raw row', async () => {
     const pipeline = await connectModePipeline({ partitions: 2, prefix: 'cm-gate' });
@@ -157,7 +157,7 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     expect(await count(pipeline.db, `"${pipeline.schema}".raw_readings`)).toBe(400);
     await waitFor(() => reader.records.length >= 400, { message: '400 calibrated records read_committed' });
     expect(new Set(reader.records.map((r) => r.key)).size).toBe(400);
-  });
+  }, 180_000);
 
   it('bin/sink --migrate-only creates the tables the connectors write, consumes nothing and exits 0 (the init container of k8s/components/connect-mode)', async () => {
     const schema = sinkSchema();
@@ -171,7 +171,7 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     const again = spawnBin('sink', ['--mapping', 'raw', '--migrate-only'], { KALIBRA_SINK_SCHEMA: schema, KAFKA_BROKERS: '127.0.0.1:1' });
     expect(await again.exited).toBe(0);
     expect(again.output()).toContain('"applied":[]');
-  });
+  }, 60_000);
 
   it('loses nothing and leaves no duplicate rows when the Connect worker is SIGKILLed mid-run', async () => {
     const pipeline = await connectModePipeline({ partitions: 2, prefix: 'cm-kill' });
@@ -223,5 +223,5 @@ describe('Connect mode: the Debezium JDBC sink lands both topics, the calibrator
     console.info(`SIGKILL at ${rowsAtKill}/${total} raw rows; rows written again after the restart (at least once + upsert): ${JSON.stringify(rewritten)}`);
     expect(rewritten.raw_readings).toBeGreaterThanOrEqual(0);
     expect(rewritten.calibrated_readings).toBeGreaterThanOrEqual(0);
-  });
+  }, 300_000);
 });

@@ -80,7 +80,7 @@ describe('bin/dev-stack up --connect', () => {
     await run(devStack, ['down'], { env, timeout: 60_000 });
     expect(ourProcesses(devDir)).toEqual([]);
     expect((await run(devStack, ['status'], { env })).stdout).not.toMatch(/connect:/);
-  });
+  }, 300_000);
 
   it('connect-up refuses an unknown argument with exit code 2', async () => {
     const failure = await run(connectUp, ['--sideways']).catch((error: unknown) => error);
