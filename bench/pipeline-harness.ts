@@ -31,7 +31,7 @@ export interface BenchProcess {
   readonly exited: Promise<number | null>;
 }
 
-function spawnBin(name: string, command: string, args: string[], env: Record<string, string>): BenchProcess {
+export function spawnBin(name: string, command: string, args: string[], env: Record<string, string>): BenchProcess {
   const child = spawn(join(root, 'bin', command), args, {
     cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: databaseUrl, KALIBRA_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +44,7 @@ function spawnBin(name: string, command: string, args: string[], env: Record<str
   return { name, child, output: () => output, exited };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -67,7 +67,7 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 }
 
 /** Profiles for `sensors` simulated sensors: the demo fleet's own, then a linear one per extra thermometer. */
-function writeProfiles(sensors: number): string {
+export function writeProfiles(sensors: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'kalibra-bench-profiles-'));
   const committed = join(root, 'calibration-profiles');
   for (const file of readdirSync(committed).filter((f) => f.endsWith('.yaml'))) copyFileSync(join(committed, file), join(dir, file));

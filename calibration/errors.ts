@@ -10,6 +10,7 @@ export const ReadingErrorCodes = [
   'INVALID_ENCODING',   // the bytes are not valid UTF-8
   'NOT_JSON',           // not parseable as JSON
   'NOT_AN_OBJECT',      // JSON, but not an object (array, number, string, null)
+  'INVALID_ENVELOPE',   // a Kafka Connect JSON envelope ({schema, payload}) whose schema or payload is not the raw reading's (calibration/raw-reading-envelope.ts)
   'DUPLICATE_KEY',      // a key appears twice in one JSON object ({"value":"x","value":1}): which is meant is unknowable
   'MISSING_SENSOR_ID',  // no sensor_id, or an empty one
   'INVALID_SENSOR_ID',  // sensor_id is not a string of [A-Za-z0-9._-], max 128

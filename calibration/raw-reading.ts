@@ -8,13 +8,16 @@
 // those checks; contract/specs/raw-reading.schema.json is generated from the same schemas
 // (dev/contract-specs.ts), so the published contract and the validator cannot drift. What a
 // JSON Schema cannot say (the bytes, the time window against `now`, the record key) is the
-// document and key rules below, and the schema's description states them.
+// document and key rules below, and the schema's description states them. A reading may also
+// come wrapped in a Kafka Connect JSON envelope (Connect mode, raw-reading-envelope.ts): it is
+// unwrapped first, and then judged by the same rules.
 import { z } from 'zod';
 import { CalibrationError } from './errors.ts';
 import { ISO_INSTANT_PATTERN, parseIsoInstant } from './iso-time.ts';
 import type { ReadingErrorCode } from './errors.ts';
 import { SENSOR_ID_PATTERN, UNIT_PATTERN } from './profile-schema.ts';
 import { parseReadingKey, readingKey } from '../contract/reading-key.ts';
+import { isConnectEnvelope, unwrapRawReadingEnvelope } from './raw-reading-envelope.ts';
 
 export interface RawReading {
   sensorId: string;
@@ -183,6 +186,12 @@ export function parseRawReading(bytes: Buffer, options: ReadingParseOptions): Re
     if (duplicate !== undefined) {
       return fail('DUPLICATE_KEY', `reading has the key ${describe(duplicate)} twice in one object; which one is meant is unknowable`);
     }
+  }
+  // Connect mode: the same reading in a Kafka Connect JSON envelope (raw-reading-envelope.ts).
+  if (isConnectEnvelope(json)) {
+    const unwrapped = unwrapRawReadingEnvelope(json);
+    if (!unwrapped.ok) return unwrapped;
+    json = unwrapped.reading;
   }
   return validateReadingObject(json, options);
 }

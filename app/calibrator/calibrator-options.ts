@@ -7,6 +7,9 @@ import { profileFileOptions } from '../profile-files/profile-file-options.ts';
 
 const group = 'Calibrator';
 
+/** Who the gate follows: postgres, our raw sink's offsets table; connect, the raw Kafka Connect sink's committed consumer offsets. */
+export const GateModes = ['postgres', 'connect'] as const;
+
 export const calibratorCommandOptions = defineOptions({
   ...kafkaOptions,
   ...databaseOptions,
@@ -23,7 +26,19 @@ export const calibratorCommandOptions = defineOptions({
   ...profileFileOptions,
   gate: {
     env: 'KALIBRA_GATE', flag: 'gate', type: 'bool', default: true, group,
-    description: 'Calibrate a raw reading only after the raw sink has saved it to Postgres (reads kalibra_sink_offsets, woken by NOTIFY). --no-gate turns it off.',
+    description: 'Calibrate a raw reading only after the raw sink has saved it to Postgres (KALIBRA_GATE_MODE says which sink it follows). --no-gate turns it off.',
+  },
+  gateMode: {
+    env: 'KALIBRA_GATE_MODE', type: 'string', choices: GateModes, default: 'postgres', group,
+    description: 'postgres: the gate follows bin/sink --mapping raw (kalibra_sink_offsets). connect: Connect mode, it follows the raw Kafka Connect JDBC sink\'s committed consumer offsets (KALIBRA_GATE_CONNECT_GROUP), read with the Admin API.',
+  },
+  gateConnectGroup: {
+    env: 'KALIBRA_GATE_CONNECT_GROUP', type: 'string', default: 'connect-kalibra-raw-jdbc-sink', group,
+    description: 'Connect mode: the raw connector\'s consumer group, connect-<connector name>.',
+  },
+  gatePollInterval: {
+    env: 'KALIBRA_GATE_POLL_INTERVAL', type: 'duration', default: 200, group,
+    description: 'Connect mode: how often the gate reads the raw connector\'s committed offsets. A record waits about this plus the worker\'s offset.flush.interval.ms.',
   },
   gateConnector: {
     env: 'KALIBRA_GATE_CONNECTOR', type: 'string', default: 'kalibra-sink-raw', group,

@@ -1,7 +1,10 @@
 // Runs the calibrator as a process: profiles loaded and watched, the calibration topology on
 // the exactly-once runtime, the save-before-calibrate gate, /healthz /readyz /metrics, JSON
 // logs, and a clean stop on SIGTERM/SIGINT. The gate is the Postgres gate over the raw sink's
-// offsets (connectors/postgres/gate.ts) unless a caller passes another.
+// offsets (connectors/postgres/gate.ts), or in Connect mode (KALIBRA_GATE_MODE=connect) the
+// gate over the raw connector's committed offsets (connectors/postgres/connect-gate.ts),
+// unless a caller passes another.
+import { ConnectGate } from '../../connectors/postgres/connect-gate.ts';
 import { PostgresGate } from '../../connectors/postgres/gate.ts';
 import type { Gate } from '../../topology/index.ts';
 import type { ConfigValues } from '../../topology/core/ops/index.ts';
@@ -35,6 +38,19 @@ export async function createPostgresGate(config: CalibratorConfig, databaseUrl: 
   return gate;
 }
 
+/** Connect mode: the gate over the raw Kafka Connect sink's committed consumer offsets (no Postgres needed). */
+export async function createConnectGate(config: CalibratorConfig, _databaseUrl: string, logger: Logger): Promise<ClosableGate> {
+  const kafka = await kafkaConnectionOptions(config, { defaultClientId: 'kalibra-calibrator' });
+  const gate = new ConnectGate({ kafka, group: config.gateConnectGroup, topic: config.topicRaw, pollIntervalMs: config.gatePollInterval, logger });
+  await gate.start();
+  return gate;
+}
+
+/** The gate KALIBRA_GATE_MODE names. */
+export function createConfiguredGate(config: CalibratorConfig, databaseUrl: string, logger: Logger): Promise<ClosableGate> {
+  return config.gateMode === 'connect' ? createConnectGate(config, databaseUrl, logger) : createPostgresGate(config, databaseUrl, logger);
+}
+
 /** The longest wait between two attempts to start the runtime while no broker answers. */
 const START_BACKOFF_MAX_MS = 10_000;
 
@@ -44,7 +60,7 @@ export interface RunningCalibrator {
 }
 
 export async function runCalibrator(config: CalibratorConfig, secrets: readonly string[],
-  deps: CalibratorDependencies = { createGate: createPostgresGate }): Promise<RunningCalibrator> {
+  deps: CalibratorDependencies = { createGate: createConfiguredGate }): Promise<RunningCalibrator> {
   const ops = await startProcessOps({ name: 'calibrator', config, secrets });
   const { logger } = ops;
   // Not ready until the profiles are loaded and the runtime is running (checked below).
@@ -71,10 +87,13 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
     gate = await deps.createGate(config, config.databaseUrl.reveal(), logger);
     const opened = gate;
     ops.shutdown.onClose('gate', () => opened.close());
-    ops.readiness.addCheck('postgres-gate', () => {
+    ops.readiness.addCheck(config.gateMode === 'connect' ? 'connect-gate' : 'postgres-gate', () => {
       const reason = opened.unavailableReason;
       return reason === undefined || { reason };
     });
+    if (config.gateMode === 'connect' && config.outputFormat !== 'connect-json') {
+      logger.warn('Connect mode gate with KALIBRA_OUTPUT_FORMAT=kalibra: the calibrated JDBC sink connector reads Connect JSON and would dead-letter every record (set KALIBRA_OUTPUT_FORMAT=connect-json)');
+    }
   } else {
     logger.warn('the save-before-calibrate gate is off: readings may be calibrated before the raw sink has saved them');
   }
@@ -126,7 +145,7 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
       if (ops.shutdown.signal.aborted) return { runtime: candidate, ops };
     }
   }
-  logger.info('started', { group: config.groupId, raw: config.topicRaw, calibrated: config.topicCalibrated, gate: config.gate, httpPort: ops.server.port });
+  logger.info('started', { group: config.groupId, raw: config.topicRaw, calibrated: config.topicCalibrated, gate: config.gate ? config.gateMode : false, httpPort: ops.server.port });
   return { runtime, ops };
 }
 

@@ -15,6 +15,10 @@ export const demoOptions = defineOptions({
   backfill: { flag: 'backfill', type: 'string', default: '10m', group, placeholder: 'time', description: 'Back-fill history from this time (relative like 10m, or ISO-8601) before going live, so there is something to replay; "none" skips it.' },
   liveRate: { flag: 'rate', type: 'int', default: 24, min: 1, max: 10_000, group, placeholder: 'readings/s', description: 'Live readings per second over the demo fleet of 12 sensors.' },
   demoSeed: { flag: 'seed', type: 'int', default: 1, min: 0, group, description: 'Simulator seed (true curves, noise, duplicates, malformed messages).' },
+  connect: {
+    flag: 'connect', type: 'bool', default: false, group,
+    description: 'Connect mode: a Kafka Connect worker (bin/dev-stack up --connect) lands both topics with the Debezium JDBC sink instead of our sinks; the simulator sends Connect JSON envelopes, the calibrator gates on the raw connector and writes Connect JSON.',
+  },
   sinkSchema: { env: 'KALIBRA_SINK_SCHEMA', type: 'string', default: 'public', group, description: 'Postgres schema of both sinks\' tables; the calibrator\'s gate reads the same one.' },
 });
 

@@ -16,6 +16,8 @@ export interface PipelineSettings {
   schema: string;
   /** KALIBRA_GROUP_ID as given: the calibrator's group, and the prefix of the sinks' groups. */
   groupId: string | undefined;
+  /** Connect mode: the calibrator gates on this consumer group (the raw connector's) and writes Connect JSON; no sinks run. */
+  connectGateGroup?: string;
 }
 
 /** Settings that name one process; set per child, never inherited from the demo's environment. */
@@ -73,6 +75,9 @@ export async function startChild(settings: PipelineSettings, role: ChildRole): P
       env: childEnv(settings, {
         ...common,
         KALIBRA_GATE_SCHEMA: settings.env.KALIBRA_GATE_SCHEMA ?? settings.schema,
+        ...(settings.connectGateGroup === undefined ? {} : {
+          KALIBRA_GATE_MODE: 'connect', KALIBRA_GATE_CONNECT_GROUP: settings.connectGateGroup, KALIBRA_OUTPUT_FORMAT: 'connect-json',
+        }),
         ...(settings.groupId === undefined ? {} : { KALIBRA_GROUP_ID: settings.groupId }),
       }),
     });

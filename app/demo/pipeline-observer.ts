@@ -14,6 +14,11 @@ export interface PipelineObserverOptions {
   schema: string;
   /** The calibrated sink's connector name, to pick its NOTIFYs out of every sink's. */
   calibratedConnector: string;
+  /**
+   * Also look for new calibrated rows this often (ms). For Connect mode, where Kafka Connect
+   * writes calibrated_readings and sends no NOTIFY; undefined: NOTIFYs only.
+   */
+  pollIntervalMs?: number;
   /** Readings taken before this are history, not latency. */
   liveFromMs: number;
   latencyWindowMs?: number;
@@ -36,6 +41,7 @@ export class PipelineObserver {
   #querying = false;
   #again = false;
   #closed = false;
+  #poller: NodeJS.Timeout | undefined;
 
   constructor(options: PipelineObserverOptions) {
     this.#options = options;
@@ -62,6 +68,10 @@ export class PipelineObserver {
       void this.#measure();
     });
     await this.#listener.query(`LISTEN ${OFFSETS_CHANNEL}`);
+    if (this.#options.pollIntervalMs !== undefined) {
+      this.#poller = setInterval(() => { void this.#measure(); }, this.#options.pollIntervalMs);
+      this.#poller.unref();
+    }
   }
 
   /**
@@ -193,6 +203,7 @@ export class PipelineObserver {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#poller);
     await this.#client.end().catch(() => undefined);
     await this.#listener.end().catch(() => undefined);
   }

@@ -69,7 +69,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const devDir = options.env.KALIBRA_DEV_DIR ?? join(options.root, '.dev');
   const logsDir = join(devDir, 'logs');
   mkdirSync(logsDir, { recursive: true });
-  const settings: PipelineSettings = { root: options.root, logsDir, env: options.env, schema: config.sinkSchema, groupId: options.env.KALIBRA_GROUP_ID };
+  // Connect mode: the raw connector bin/dev-stack up --connect creates (KALIBRA_CONNECTOR_PREFIX, default kalibra).
+  const connectGateGroup = config.connect ? `connect-${options.env.KALIBRA_CONNECTOR_PREFIX ?? 'kalibra'}-raw-jdbc-sink` : undefined;
+  const settings: PipelineSettings = {
+    root: options.root, logsDir, env: options.env, schema: config.sinkSchema, groupId: options.env.KALIBRA_GROUP_ID, connectGateGroup,
+  };
   const backfillFrom = config.backfill === 'none' ? undefined : parseTimeSpec(config.backfill, Date.now(), '--backfill');
   const sensors = fleet(SENSORS);
   const intervalMs = Math.max(1, Math.round((SENSORS * 1000) / config.liveRate));
@@ -85,8 +89,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   let observer: PipelineObserver | undefined;
   let replays: ReplayObserver | undefined;
   try {
-    say('bringing up the local stack (bin/dev-stack up)');
-    await runStep(settings, 'dev-stack', 'bin/dev-stack', ['up'], true);
+    if (config.connect) {
+      say('bringing up the local stack with Kafka Connect and both JDBC sink connectors (bin/dev-stack up --connect)');
+      await runStep(settings, 'dev-stack', 'bin/dev-stack', ['up', '--connect'], true);
+    } else {
+      say('bringing up the local stack (bin/dev-stack up)');
+      await runStep(settings, 'dev-stack', 'bin/dev-stack', ['up'], true);
+    }
     say('creating the topics (bin/topics apply)');
     await runStep(settings, 'topics', 'bin/topics', ['apply']);
     const start = async (role: Parameters<typeof startChild>[1]): Promise<DemoChild> => {
@@ -98,15 +107,21 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     // (a Node process, its Kafka group join, its database), and silence looked like a hang.
     const startedAt = Date.now();
     const seconds = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-    say(`starting the raw sink (log ${join(logsDir, 'raw-sink.log')})`);
-    const rawSink = await start('raw sink');
-    // The calibrator's gate reads the raw sink's offsets: the raw sink must be up first.
-    await rawSink.waitReady(READY_TIMEOUT_MS);
-    say(`raw sink ready after ${seconds()}; starting the calibrator and the calibrated sink (logs calibrator.log, calibrated-sink.log)`);
-    const calibratedSink = await start('calibrated sink');
+    let rawSink: DemoChild | undefined;
+    let calibratedSink: DemoChild | undefined;
+    if (config.connect) {
+      say(`Connect mode: the Kafka Connect JDBC sinks land both tables; starting the calibrator, gated on ${connectGateGroup} (log calibrator.log)`);
+    } else {
+      say(`starting the raw sink (log ${join(logsDir, 'raw-sink.log')})`);
+      rawSink = await start('raw sink');
+      // The calibrator's gate reads the raw sink's offsets: the raw sink must be up first.
+      await rawSink.waitReady(READY_TIMEOUT_MS);
+      say(`raw sink ready after ${seconds()}; starting the calibrator and the calibrated sink (logs calibrator.log, calibrated-sink.log)`);
+      calibratedSink = await start('calibrated sink');
+    }
     const calibrator = await start('calibrator');
     await Promise.all([
-      calibratedSink.waitReady(READY_TIMEOUT_MS).then(() => say(`calibrated sink ready after ${seconds()}`)),
+      calibratedSink?.waitReady(READY_TIMEOUT_MS).then(() => say(`calibrated sink ready after ${seconds()}`)),
       calibrator.waitReady(READY_TIMEOUT_MS).then(() => say(`calibrator ready after ${seconds()}`)),
     ]);
     if (options.signal.aborted) return finish();
@@ -133,11 +148,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       return runSimulator({
         connection: options.kafka, topic: config.topicRaw, fleet: sensors, seed: config.demoSeed, intervalMs,
         malformedRate: MALFORMED_RATE, duplicateRate: DUPLICATE_RATE, startMs, durationMs, signal: stopping.signal,
+        rawFormat: config.connect ? 'connect-json' : 'json',
         onRecord: onRecord(range),
       });
     };
 
-    observer = new PipelineObserver({ databaseUrl: options.databaseUrl, schema: config.sinkSchema, calibratedConnector: 'kalibra-sink-calibrated', liveFromMs: Date.now() });
+    observer = new PipelineObserver({ databaseUrl: options.databaseUrl, schema: config.sinkSchema, calibratedConnector: 'kalibra-sink-calibrated', liveFromMs: Date.now(),
+      ...(config.connect ? { pollIntervalMs: 250 } : {}) });
     await observer.start();
     const tables = observer;
     const dataFromMs = backfillFrom ?? Date.now();
@@ -208,8 +225,9 @@ async function waitDrained(observer: PipelineObserver, ranges: readonly SentRang
 
 interface WatchContext {
   calibrator: DemoChild;
-  rawSink: DemoChild;
-  calibratedSink: DemoChild;
+  /** Undefined in Connect mode: Kafka Connect lands the tables. */
+  rawSink: DemoChild | undefined;
+  calibratedSink: DemoChild | undefined;
   children: readonly DemoChild[];
   logsDir: string;
   options: RunDemoOptions;
@@ -226,7 +244,7 @@ function watch(observer: PipelineObserver, replays: ReplayObserver, context: Wat
   const tick = async (): Promise<DemoState> => {
     const nowMs = Date.now();
     const [tables, calibratorMetrics, rawSinkMetrics, calibratedSinkMetrics] = await Promise.all([
-      observer.snapshot(), context.calibrator.metrics(), context.rawSink.metrics(), context.calibratedSink.metrics()]);
+      observer.snapshot(), context.calibrator.metrics(), context.rawSink?.metrics(), context.calibratedSink?.metrics()]);
     // After the table figures, so the replay's rows are at least as fresh as the counts.
     const replay = await replays.snapshot();
     if (calibratorMetrics !== undefined) lastDlq = withoutEmpty(sumByLabel(calibratorMetrics, 'kalibra_dlq_records_total', 'code'));

@@ -55,6 +55,7 @@ export async function main(): Promise<void> {
   const stats = await runSimulator({
     connection,
     topic: values.topicRaw,
+    rawFormat: values.rawFormat,
     fleet: sensors,
     seed: values.seed,
     intervalMs,

@@ -7,10 +7,13 @@ import { Producer, type BaseOptions } from '@platformatic/kafka';
 import { javaCompatiblePartitioner } from '../../topology/index.ts';
 import { sensorPart } from '../../contract/reading-key.ts';
 import { generate, type GenerateOptions, type SimulatedRecord } from './readings.ts';
+import { rawValueIn, type RawFormat } from '../../calibration/raw-reading-envelope.ts';
 
 export interface SimulatorOptions extends GenerateOptions {
   connection: BaseOptions;
   topic: string;
+  /** json (default) or connect-json: each reading in a Connect JSON envelope (Connect mode). */
+  rawFormat?: RawFormat;
   /** Back-fill from here (epoch ms) to now before going live; undefined starts live. */
   startMs?: number;
   /** Stop after this much wall-clock time of live sending; undefined runs until aborted. */
@@ -37,6 +40,7 @@ const BATCH = 2_000;
 
 export async function runSimulator(options: SimulatorOptions): Promise<SimulatorStats> {
   const now = options.now ?? Date.now;
+  const format = options.rawFormat ?? 'json';
   const stats: SimulatorStats = { readings: 0, duplicates: 0, malformed: 0, backfilled: false, lastTsMs: undefined };
   const producer = new Producer({
     ...options.connection,
@@ -48,7 +52,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<Simulator
   const send = async (records: SimulatedRecord[]): Promise<void> => {
     if (records.length === 0) return;
     await producer.send({
-      messages: records.map((r) => ({ topic: options.topic, key: Buffer.from(r.key), value: Buffer.from(r.value), timestamp: BigInt(r.tsMs) })),
+      messages: records.map((r) => ({ topic: options.topic, key: Buffer.from(r.key), value: rawValueIn(format, r.value), timestamp: BigInt(r.tsMs) })),
     });
     for (const r of records) {
       if (r.kind === 'reading') stats.readings++;

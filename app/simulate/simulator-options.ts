@@ -1,5 +1,6 @@
 // The options of bin/simulate, declared once for parsing, --help and the README reference.
 import { defineOptions } from '../../topology/core/ops/index.ts';
+import { RawFormats } from '../../calibration/raw-reading-envelope.ts';
 
 const group = 'Simulator';
 
@@ -11,5 +12,9 @@ export const simulatorOptions = defineOptions({
   seed: { flag: 'seed', type: 'int', default: 1, min: 0, group, description: 'Seed of the true curves, noise, duplicates and malformed messages; the same seed gives the same readings.' },
   malformedPercent: { flag: 'malformed-percent', type: 'int', default: 1, min: 0, max: 100, group, description: 'Percent of readings followed by a malformed message (for the DLQ).' },
   duplicatePercent: { flag: 'duplicate-percent', type: 'int', default: 1, min: 0, max: 100, group, description: 'Percent of readings sent twice.' },
+  rawFormat: {
+    env: 'KALIBRA_RAW_FORMAT', flag: 'raw-format', type: 'string', choices: RawFormats, default: 'json', group,
+    description: 'json: plain reading JSON; connect-json: each reading in a Kafka Connect JSON envelope, for Connect mode (the raw JDBC sink needs a schema). Malformed messages are sent as they are.',
+  },
   maxRecords: { flag: 'max-records', type: 'int', min: 1, group, description: 'Stop after sending this many records.' },
 });

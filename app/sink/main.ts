@@ -11,6 +11,11 @@ export async function main(): Promise<void> {
     summary: 'Writes one topic to Postgres exactly once: rows and the Kafka offsets they came from commit in one transaction.',
   });
   // Loaded only now: --help and argument errors never load the Kafka client or pg.
+  if (config.values.migrateOnly) {
+    const { runMigrationsOnly } = await import('./migrate-only.ts');
+    process.exitCode = await runMigrationsOnly(config.values, config.secrets);
+    return;
+  }
   const { runSink } = await import('./run-sink.ts');
   await runSink(config.values, config.secrets);
 }

@@ -29,6 +29,10 @@ export const sinkCommandOptions = defineOptions({
     env: 'KALIBRA_SINK_CONNECTOR', type: 'string', defaultLabel: 'kalibra-sink-<mapping>', group,
     description: 'Name of this sink in kalibra_sink_offsets (the gate reads the raw sink\'s).',
   },
+  migrateOnly: {
+    flag: 'migrate-only', type: 'bool', default: false, group,
+    description: 'Apply the database migrations to the schema and exit 0 (1 if they fail), consuming nothing: for Connect mode, where Kafka Connect writes the tables and our sinks do not run.',
+  },
   schema: { env: 'KALIBRA_SINK_SCHEMA', type: 'string', default: 'public', group, description: 'Postgres schema of the tables (created if missing).' },
   batchSize: {
     env: 'KALIBRA_SINK_BATCH_SIZE', type: 'int', default: 5_000, min: 1, group,

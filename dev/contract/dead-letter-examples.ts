@@ -25,6 +25,14 @@ const examples: Record<ReadingErrorCode, Omit<DeadLetterExample, 'code'>> = {
   INVALID_ENCODING: { summary: 'bytes that are not UTF-8 (Latin-1 °C)', key: KEY, value: Buffer.concat([Buffer.from('{"sensor_id":"sensor-001","unit":"'), Buffer.from([0xb0]), Buffer.from('C"}')]) },
   NOT_JSON: { summary: 'CSV instead of JSON', key: KEY, value: Buffer.from(`sensor-001,${ISO},21.37`) },
   NOT_AN_OBJECT: { summary: 'a JSON array', key: KEY, value: json(['sensor-001', ISO, 21.37]) },
+  INVALID_ENVELOPE: {
+    summary: 'a Connect JSON envelope whose schema declares ts as a string',
+    key: KEY,
+    value: json({
+      schema: { type: 'struct', fields: [{ field: 'sensor_id', type: 'string' }, { field: 'ts', type: 'string' }, { field: 'value', type: 'double' }] },
+      payload: { sensor_id: 'sensor-001', ts: ISO, value: 21.37 },
+    }),
+  },
   DUPLICATE_KEY: { summary: 'value given twice (JSON.parse would keep the last)', key: KEY, value: Buffer.from(`{"sensor_id":"sensor-001","ts":"${ISO}","value":"x","value":21.37}`) },
   MISSING_SENSOR_ID: { summary: 'no sensor_id', key: KEY, value: json({ ts: ISO, value: 21.37 }) },
   INVALID_SENSOR_ID: { summary: 'a sensor_id with a space', key: KEY, value: reading({ sensor_id: 'sensor 001' }) },

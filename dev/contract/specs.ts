@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { calibratedReadingSchema } from '../../calibration/calibrated-message.ts';
 import { ReadingErrorCodes } from '../../calibration/errors.ts';
 import { rawReadingSchema } from '../../calibration/raw-reading.ts';
+import { rawReadingConnectSchema, rawReadingEnvelope } from '../../calibration/raw-reading-envelope.ts';
 import { SINK_CONNECTOR_HEADER } from '../../connectors/postgres/dead-letter-producer.ts';
 import { SinkErrorCodes } from '../../connectors/postgres/errors.ts';
 import { topicNameEnv } from '../../contract/topic-options.ts';
@@ -24,6 +25,40 @@ type JsonSchema = Record<string, unknown>;
 
 export function rawReadingJsonSchema(): JsonSchema {
   return z.toJSONSchema(rawReadingSchema, { target: 'draft-2020-12', io: 'input' });
+}
+
+/** The raw reading as a Kafka Connect JSON envelope (Connect mode), from calibration/raw-reading-envelope.ts. */
+export function rawReadingConnectJsonSchema(): JsonSchema {
+  const fieldSchema = { type: 'object', required: ['field', 'type'], properties: { field: { type: 'string' }, type: { type: 'string' }, optional: { type: 'boolean' }, name: { type: 'string' }, version: { type: 'integer' } } };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Kalibra raw reading, Connect JSON envelope',
+    description: 'The value of a readings.raw record in Connect mode: the raw reading in the Kafka Connect JSON envelope the Debezium JDBC sink reads '
+      + '(JsonConverter, schemas.enable=true). `schema` must be the one below (fields matched by name; field order and version do not matter); '
+      + 'anything else is dead-lettered with INVALID_ENVELOPE. The record key is `<sensor_id>|<ts as epoch ms>`, as for the plain reading, and the '
+      + 'plain reading\'s rules apply to the payload. The calibrator takes both forms in every mode.',
+    type: 'object',
+    required: ['schema', 'payload'],
+    additionalProperties: false,
+    properties: {
+      schema: {
+        type: 'object', required: ['type', 'fields'],
+        properties: { type: { const: 'struct' }, fields: { type: 'array', items: fieldSchema } },
+        examples: [rawReadingConnectSchema],
+      },
+      payload: {
+        type: 'object', required: ['sensor_id', 'ts', 'value'], additionalProperties: false,
+        properties: {
+          sensor_id: { type: 'string', description: 'as in the plain reading' },
+          ts: { type: 'integer', description: 'epoch milliseconds (Connect Timestamp)' },
+          value: { type: 'number', description: 'the raw measurement, a finite number' },
+          unit: { type: ['string', 'null'], description: 'as in the plain reading; null means the profile\'s input unit' },
+          extra: { type: ['string', 'null'], description: 'the reading\'s other fields as the text of one JSON object (raw_readings.extra), or null' },
+        },
+      },
+    },
+    examples: [rawReadingEnvelope({ sensor_id: 'sensor-001', ts: '2026-11-29T04:38:12.123Z', value: 21.37, unit: 'celsius' })],
+  };
 }
 
 export function calibratedReadingJsonSchema(): JsonSchema {
@@ -106,6 +141,27 @@ function deadLetterHeadersSchema(): JsonSchema {
   };
 }
 
+/** The headers Kafka Connect adds to a record its sink connectors dead-letter (errors.deadletterqueue.context.headers.enable). */
+function connectDeadLetterHeadersSchema(): JsonSchema {
+  const text = (description: string): JsonSchema => ({ type: 'string', description });
+  return {
+    type: 'object',
+    required: ['__connect.errors.topic', '__connect.errors.partition', '__connect.errors.offset', '__connect.errors.connector.name', '__connect.errors.exception.class.name'],
+    properties: {
+      '__connect.errors.topic': text('where the record came from'),
+      '__connect.errors.partition': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.offset': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.connector.name': text('which connector rejected it, e.g. kalibra-raw-jdbc-sink'),
+      '__connect.errors.task.id': { type: 'string', pattern: '^\\d+$' },
+      '__connect.errors.stage': text('where in Connect it failed, e.g. VALUE_CONVERTER'),
+      '__connect.errors.class.name': text('the class of that stage, e.g. org.apache.kafka.connect.json.JsonConverter'),
+      '__connect.errors.exception.class.name': text('e.g. org.apache.kafka.connect.errors.DataException; Connect has no code list like kalibra.error.code'),
+      '__connect.errors.exception.message': text('for people'),
+      '__connect.errors.exception.stacktrace': text('for people'),
+    },
+  };
+}
+
 function printable(value: Buffer): string {
   const text = value.toString('utf8');
   if (value.length > 1024) return `<${value.length} bytes>`;
@@ -122,7 +178,11 @@ export function asyncApiDocument(): Record<string, unknown> {
       address: topic.name,
       title: text.title,
       description: `${text.description} The name can be changed with ${topicNameEnv[topic.role]}.`,
-      messages: { [text.message]: { $ref: `#/components/messages/${text.message}` } },
+      messages: {
+        [text.message]: { $ref: `#/components/messages/${text.message}` },
+        ...(topic.role === 'raw' ? { rawReadingConnect: { $ref: '#/components/messages/rawReadingConnect' } } : {}),
+        ...(topic.role === 'dlq' ? { connectDeadLetter: { $ref: '#/components/messages/connectDeadLetter' } } : {}),
+      },
       bindings: {
         kafka: {
           topic: topic.name, partitions: topic.partitions, replicas: topic.replicationFactor,
@@ -145,14 +205,21 @@ export function asyncApiDocument(): Record<string, unknown> {
     defaultContentType: 'application/json',
     channels,
     operations: {
-      sendRawReading: { action: 'send', title: 'A producer sends a reading', channel: { $ref: '#/channels/raw' }, messages: [{ $ref: '#/channels/raw/messages/rawReading' }] },
+      sendRawReading: {
+        action: 'send', title: 'A producer sends a reading (plain JSON; in Connect mode the Connect JSON envelope)', channel: { $ref: '#/channels/raw' },
+        messages: [{ $ref: '#/channels/raw/messages/rawReading' }, { $ref: '#/channels/raw/messages/rawReadingConnect' }],
+      },
       receiveCalibratedReading: { action: 'receive', title: 'A consumer reads calibrated readings (read_committed)', channel: { $ref: '#/channels/calibrated' }, messages: [{ $ref: '#/channels/calibrated/messages/calibratedReading' }] },
-      receiveDeadLetter: { action: 'receive', title: 'An operator reads dead letters', channel: { $ref: '#/channels/dlq' }, messages: [{ $ref: '#/channels/dlq/messages/deadLetter' }] },
+      receiveDeadLetter: {
+        action: 'receive', title: 'An operator reads dead letters', channel: { $ref: '#/channels/dlq' },
+        messages: [{ $ref: '#/channels/dlq/messages/deadLetter' }, { $ref: '#/channels/dlq/messages/connectDeadLetter' }],
+      },
       receiveReplayState: { action: 'receive', title: 'Calibrators read replay requests and marks', channel: { $ref: '#/channels/replayState' }, messages: [{ $ref: '#/channels/replayState/messages/replayState' }] },
     },
     components: {
       schemas: {
         rawReading: schemaOf(rawReadingSchema),
+        rawReadingConnect: (({ $schema: _ignored, ...rest }) => rest)(rawReadingConnectJsonSchema()),
         calibratedReading: schemaOf(calibratedReadingSchema),
         replayRequest: schemaOf(replayRequestSchema),
         replayApplied: schemaOf(replayAppliedSchema),
@@ -163,6 +230,11 @@ export function asyncApiDocument(): Record<string, unknown> {
           payload: { $ref: '#/components/schemas/rawReading' },
           bindings: kafkaBinding(readingKeySchema),
           examples: [{ name: 'celsius', payload: { sensor_id: 'sensor-001', ts: '2026-11-29T04:38:12.123Z', value: 21.37, unit: 'celsius' } }],
+        },
+        rawReadingConnect: {
+          name: 'rawReadingConnect', title: 'Raw reading in a Connect JSON envelope (Connect mode)', contentType: 'application/json',
+          payload: { $ref: '#/components/schemas/rawReadingConnect' },
+          bindings: kafkaBinding(readingKeySchema),
         },
         calibratedReading: {
           name: 'calibratedReading', title: 'Calibrated reading', contentType: 'application/json',
@@ -186,6 +258,14 @@ export function asyncApiDocument(): Record<string, unknown> {
             'x-kafka-key': example.key,
           })),
         },
+        connectDeadLetter: {
+          name: 'connectDeadLetter', title: 'Dead letter of a Kafka Connect JDBC sink connector', contentType: 'application/octet-stream',
+          description: 'Written by Kafka Connect (the calibrated connector, and both connectors in Connect mode) for a record it cannot convert: '
+            + 'the original key and value bytes, unchanged, with Connect\'s __connect.errors.* headers instead of kalibra.error.* (docs/architecture.md#messages).',
+          headers: connectDeadLetterHeadersSchema(),
+          payload: { description: 'the original record value, any bytes' },
+          bindings: kafkaBinding({ description: 'the original record key, unchanged' }),
+        },
         replayState: {
           name: 'replayState', title: 'Replay request or applied mark', contentType: 'application/json',
           payload: { oneOf: [{ $ref: '#/components/schemas/replayRequest' }, { $ref: '#/components/schemas/replayApplied' }] },
@@ -201,6 +281,7 @@ export function contractSpecFiles(): Record<string, string> {
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
   return {
     'raw-reading.schema.json': json(rawReadingJsonSchema()),
+    'raw-reading-connect.schema.json': json(rawReadingConnectJsonSchema()),
     'calibrated-reading.schema.json': json(calibratedReadingJsonSchema()),
     'asyncapi.yaml': `# Generated by dev/contract-specs.ts from the code; do not edit (run: bin/node24 node dev/contract-specs.ts --write).\n${stringify(asyncApiDocument(), { lineWidth: 0 })}`,
   };

@@ -23,6 +23,7 @@ export const renderTargets = [
   'k8s/overlays/dev',
   'k8s/overlays/production',
   'k8s/overlays/production-connect',
+  'k8s/overlays/production-connect-mode',
   'k8s/jobs/replay',
 ] as const;
 

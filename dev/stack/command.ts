@@ -43,7 +43,9 @@ export function usage(kafkaPort: string): string {
 Commands:
   up       start Kafka (127.0.0.1:${kafkaPort}) and make sure Postgres and the database
            'kalibra' are there; waits until a transactional produce succeeds. Idempotent.
-           --connect also starts a Kafka Connect worker with the Debezium JDBC sink.
+           --connect also starts a Kafka Connect worker with the Debezium JDBC sink and
+           sets up Connect mode on it: the topics (bin/topics apply), the tables, and both
+           connectors of connectors/kafka-connect/ (readings.raw and readings.calibrated).
   down     stop what 'up' started (and only that)
   status   show what is running
   logs     print the broker's log (and Connect's, if started)
@@ -70,6 +72,10 @@ Environment:
   KALIBRA_CACHE_DIR    where Kafka jars are cached (default ~/.cache/kalibra)
   KALIBRA_SECURE_KAFKA_PORT, KALIBRA_SECURE_CONTROLLER_PORT   the secure broker's ports
                        (default 19094, 19095)
+  With --connect: KALIBRA_CONNECT_PORT (default 8083), KALIBRA_CONNECTOR_PREFIX (connector
+                       names <prefix>-raw-jdbc-sink and <prefix>-calibrated-jdbc-sink, default
+                       kalibra), KALIBRA_TOPIC_RAW/_CALIBRATED/_DLQ and KALIBRA_SINK_SCHEMA
+                       (the topics and tables the connectors use)
 `;
 }
 
@@ -100,7 +106,7 @@ async function up(settings: StackSettings, withConnect: boolean): Promise<void> 
   await postgresUp(settings);
   await kafkaUp(settings);
   await waitReady(settings);
-  if (withConnect) connectUp(settings);
+  if (withConnect) await connectUp(settings);
   log(`ready in ${Math.round(performance.now() - start)} ms`);
   process.stdout.write(envLines(settings));
 }

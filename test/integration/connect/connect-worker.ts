@@ -19,11 +19,18 @@ const connectUp = join(process.cwd(), 'dev', 'connect', 'connect-up');
 export interface ConnectWorker {
   /** REST base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
+  /** The worker's process (and process group) id; a new one after restart(). */
   readonly pid: number;
   readonly devDir: string;
+  /** The Connect cluster id, also the prefix of its internal topics. */
+  readonly groupId: string;
   /** What connect-up said on stderr (fetch and start times). */
   readonly startLog: string;
   stop(): Promise<void>;
+  /** SIGKILLs the worker's process group, as a crash would, and waits until it is gone; nothing is cleaned up. */
+  kill(): Promise<void>;
+  /** Starts the worker again with the same cluster id, port and dev dir: it resumes the connectors it had. */
+  restart(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -63,19 +70,32 @@ export async function startConnectWorker(options: { timeZone: string }): Promise
     KAFKA_BROKERS: brokers().join(','),
     DATABASE_URL: databaseUrl(),
   };
-  let startLog: string;
+  const up = async (): Promise<{ pid: number; startLog: string }> => {
+    try {
+      // The first run fetches the jars from Maven Central; later runs start from the cache.
+      const started = await run(connectUp, [], { env, timeout: 600_000 });
+      return { pid: Number(readFileSync(join(devDir, 'connect.pid'), 'utf8').trim()), startLog: started.stderr };
+    } catch (error) {
+      throw new Error(`dev/connect/connect-up failed: ${(error as { stderr?: string }).stderr ?? String(error)}\n${readLog(devDir)}`, { cause: error });
+    }
+  };
+  let current: { pid: number; startLog: string };
   try {
-    // The first run fetches the jars from Maven Central; later runs start from the cache.
-    const started = await run(connectUp, [], { env, timeout: 600_000 });
-    startLog = started.stderr;
+    current = await up();
   } catch (error) {
-    const log = readLog(devDir);
     rmSync(devDir, { recursive: true, force: true });
-    throw new Error(`dev/connect/connect-up failed: ${(error as { stderr?: string }).stderr ?? String(error)}\n${log}`, { cause: error });
+    throw error;
   }
-  const pid = Number(readFileSync(join(devDir, 'connect.pid'), 'utf8').trim());
+
+  const kill = async (): Promise<void> => {
+    const { pid } = current;
+    if (!alive(pid)) return;
+    process.kill(-pid, 'SIGKILL');
+    await waitFor(() => !alive(pid) && ourProcesses(devDir).length === 0, { timeoutMs: 30_000, message: `Kafka Connect (pid ${pid}) to die on SIGKILL` });
+  };
 
   const stop = async (): Promise<void> => {
+    const { pid } = current;
     if (alive(pid)) {
       process.kill(-pid, 'SIGTERM');
       try {
@@ -98,7 +118,17 @@ export async function startConnectWorker(options: { timeZone: string }): Promise
     if (left.length > 0) throw new Error(`Kafka Connect left processes behind:\n${left.join('\n')}`);
   };
 
-  return { url: `http://127.0.0.1:${port}`, pid, devDir, startLog, stop };
+  const restart = async (): Promise<void> => {
+    if (alive(current.pid)) throw new Error(`restart: Kafka Connect (pid ${current.pid}) is still running`);
+    current = await up();
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`, devDir, groupId,
+    get pid() { return current.pid; },
+    get startLog() { return current.startLog; },
+    stop, kill, restart,
+  };
 }
 
 export function readLog(devDir: string): string {
@@ -135,6 +165,16 @@ export async function putConnector(worker: ConnectWorker, name: string, config: 
 export async function connectorStatus(worker: ConnectWorker, name: string): Promise<ConnectorStatus | undefined> {
   const answer = await rest('GET', `${worker.url}/connectors/${encodeURIComponent(name)}/status`);
   return answer.status === 200 ? answer.body as ConnectorStatus : undefined;
+}
+
+/** Pauses or resumes a connector and waits until its connector and tasks say so. */
+export async function setConnectorState(worker: ConnectWorker, name: string, state: 'PAUSED' | 'RUNNING'): Promise<void> {
+  const answer = await rest('PUT', `${worker.url}/connectors/${encodeURIComponent(name)}/${state === 'PAUSED' ? 'pause' : 'resume'}`);
+  if (answer.status !== 202) throw new Error(`${state === 'PAUSED' ? 'pause' : 'resume'} ${name} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  await waitFor(async () => {
+    const status = await connectorStatus(worker, name);
+    return status?.connector.state === state && status.tasks.length > 0 && status.tasks.every((task) => task.state === state);
+  }, { timeoutMs: 60_000, message: `connector ${name} to be ${state}` });
 }
 
 export async function deleteConnector(worker: ConnectWorker, name: string): Promise<void> {

@@ -66,7 +66,7 @@ describe('the KafkaConnector agrees with connectors/kafka-connect/calibrated-jdb
       'primary.key.fields': 'sensor_id,ts', 'delete.enabled': 'true', 'collection.name.format': 'calibrated_readings',
       'schema.evolution': 'none', 'use.time.zone': 'UTC', 'consumer.override.isolation.level': 'read_committed',
       'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': 'true',
-      'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'readings.calibrated.connect-dlq',
+      'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'readings.dlq',
     });
     expect(connector.config).not.toHaveProperty('table.name.format');
     expect(local.config).not.toHaveProperty('table.name.format');

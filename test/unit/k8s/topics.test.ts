@@ -44,7 +44,7 @@ describe('KafkaTopic resources', () => {
 });
 
 describe('KafkaUser ACLs', () => {
-  it.each(['k8s/overlays/production', 'k8s/overlays/production-connect'])('in %s name only topics that exist (or Connect\'s own prefix)', async (target) => {
+  it.each(['k8s/overlays/production', 'k8s/overlays/production-connect', 'k8s/overlays/production-connect-mode'])('in %s name only topics that exist (or Connect\'s own prefix)', async (target) => {
     const objects = await rendered(target);
     const topics = new Set(find(objects, 'KafkaTopic').map((t) => t.metadata.name));
     for (const user of find(objects, 'KafkaUser')) {
