@@ -18,6 +18,14 @@ const killKind: Record<Stage, FaultKind> = {
   'raw sink': 'raw sink SIGKILL', calibrator: 'calibrator SIGKILL', 'calibrated sink': 'calibrated sink SIGKILL',
 };
 
+/** ` (exits nobody asked for: …)` when there were any, for a wait's failure message. */
+export function unplanned(processes: readonly Supervised[]): string {
+  const exits = processes.flatMap((p) => p.unplannedExits);
+  if (exits.length === 0) return '';
+  const last = exits.at(-1)!;
+  return ` (${exits.length} exits nobody asked for; the last, ${last.process} life ${last.life}, code ${last.code}: ${last.lastOutput.slice(-600)})`;
+}
+
 export class FaultDriver {
   readonly recoveries: Recovery[] = [];
   readonly #stages: Record<Stage, Supervised>;
@@ -47,8 +55,8 @@ export class FaultDriver {
     await waitFor(async () => {
       for (const stage of [...pending]) if (await this.#recovered(stage, baselines.get(stage)!)) pending.delete(stage);
       return pending.size === 0;
-    }, { timeoutMs: 240_000, intervalMs: 100, message: `${[...pending].join(', ')} to be ready and progressing after ${what}:\n${
-      [...pending].map((stage) => `--- ${stage}\n${this.#stages[stage].tail(1_500)}`).join('\n')}` });
+    }, { timeoutMs: 240_000, intervalMs: 100, message: `${[...pending].join(', ')} to be ready and progressing after ${what}${
+      unplanned(Object.values(this.#stages))}:\n${[...pending].map((stage) => `--- ${stage}\n${this.#stages[stage].tail(1_500)}`).join('\n')}` });
   }
 
   async #baselines(): Promise<Map<Stage, number>> {

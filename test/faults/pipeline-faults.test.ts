@@ -19,7 +19,7 @@ import { readCommittedDetailsWithJava } from '../../dev/verify/console-consumer.
 import { DEMO_FLEET_DIR } from '../helpers/demo-fleet.ts';
 import { repoRoot } from '../helpers/pipeline-processes.ts';
 import { kafkaLibs, waitFor } from '../helpers/stack.ts';
-import { FaultDriver, Stages } from './faults.ts';
+import { FaultDriver, Stages, unplanned } from './faults.ts';
 import type { Stage } from './faults.ts';
 import { privateStack } from './private-stack.ts';
 import { CALIBRATED_SINK, Probes, RAW_SINK, reached, total } from './progress.ts';
@@ -37,6 +37,7 @@ const MIN_VALID = 100_000;
 const MIN_RAW = 104_000;
 const TOPICS = { raw: 'readings.raw', calibrated: 'readings.calibrated', dlq: 'readings.dlq' };
 const outDir = join(repoRoot, '.dev', 'faults');
+const summaryFile = join(repoRoot, '.dev/faults/summary.md');
 
 describe('the pipeline under faults', () => {
   it('keeps every valid reading exactly once and dead-letters every malformed one exactly once, through SIGKILLs, a broker kill and a Postgres stop, with no manual restart', async () => {
@@ -78,7 +79,7 @@ describe('the pipeline under faults', () => {
 
     for (const stage of Stages) stages[stage].start();
     await waitFor(async () => (await Promise.all(Stages.map((s) => stages[s].ready()))).every(Boolean),
-      { timeoutMs: 180_000, message: 'the three processes to be ready' });
+      { timeoutMs: 180_000, message: `the three processes to be ready${unplanned(Object.values(stages))}` });
     simulator.start();
     const driver = new FaultDriver(stages, probes);
     await waitFor(async () => (await driver.progress('calibrated sink')).done > 0, { timeoutMs: 120_000, message: 'the first calibrated rows' });
@@ -131,7 +132,7 @@ describe('the pipeline under faults', () => {
       simulatorRuns: simulator.life, recoveries: driver.recoveries, checks, cleanStops,
       unplannedExits: unplannedExits.map((e) => ({ process: e.process, life: e.life, code: e.code, signal: e.signal })),
     });
-    writeFileSync(join(outDir, 'summary.md'), summary);
+    writeFileSync(summaryFile, summary);
     process.stdout.write(`\n${summary}\n`);
 
     expect(unplannedExits.map((e) => `${e.process} life ${e.life} exited (code ${e.code}, signal ${e.signal}):\n${e.lastOutput}`)).toEqual([]);
