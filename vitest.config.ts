@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing running; `integration` talks to a real Kafka
-// broker and Postgres, brought up by the global setup when they are not already up.
+// Three projects: `unit` needs nothing running; `integration` talks to a real Kafka
+// broker and Postgres, brought up by the global setup when they are not already up; `faults`
+// (issue 16) runs the whole pipeline through crashes and outages on a private broker and
+// Postgres of its own, for about ten minutes: not part of `npm test`, run by
+// `npm run test:faults` (CI runs it as its own step).
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +27,15 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
         },
       },
     ],
