@@ -1,6 +1,6 @@
 // The options of bin/calibrator, declared once with topology/core/ops's config (flags, env,
 // *_FILE secrets and --help all come from here).
-import { databaseOptions, defineOptions, kafkaOptions, ProcessingGuarantees, processOptions } from '../../topology/core/ops/index.ts';
+import { databaseOptions, defineOptions, kafkaOptions, processOptions } from '../../topology/core/ops/index.ts';
 import { OutputFormats } from '../../calibration/output-format.ts';
 import { topicOptions } from '../../contract/topic-options.ts';
 import { profileFileOptions } from '../profile-files/profile-file-options.ts';
@@ -53,8 +53,11 @@ export const calibratorCommandOptions = defineOptions({
     description: 'kalibra: the calibrated JSON of docs/architecture.md#messages; connect-json: Kafka Connect JSON (schema + payload) for the Debezium JDBC sink.',
   },
   processingGuarantee: {
-    env: 'KALIBRA_PROCESSING_GUARANTEE', type: 'string', choices: ProcessingGuarantees, default: 'exactly_once', group,
-    description: 'exactly_once: outputs and consumed offsets commit in one Kafka transaction.',
+    // Only exactly_once: recalibration by replay (bin/replay) needs the applied mark and the
+    // rewound offsets in one transaction, and the calibrator always serves replays. Offering
+    // at_least_once here made the calibrator refuse its own options on every start.
+    env: 'KALIBRA_PROCESSING_GUARANTEE', type: 'string', choices: ['exactly_once'] as const, default: 'exactly_once', group,
+    description: 'exactly_once: outputs and consumed offsets commit in one Kafka transaction (the only choice: replays need it).',
   },
   commitInterval: {
     env: 'KALIBRA_COMMIT_INTERVAL', type: 'duration', default: 100, group,
