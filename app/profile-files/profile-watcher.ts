@@ -48,6 +48,10 @@ export interface ProfileWatcherOptions {
 export interface ProfileWatcherStats {
   reloads: number;
   rejections: number;
+  /** Files read and hashed since the first load (only files whose identity on disk changed). */
+  filesChecked: number;
+  /** Files parsed since the first load (only files whose content changed). */
+  filesParsed: number;
 }
 
 export interface ProfileWatcher {
@@ -99,7 +103,7 @@ class DirectoryWatcher implements ProfileWatcher {
   private fingerprint: string;
   private probe: string;
   private lastRejected: string | undefined;
-  private readonly counts: ProfileWatcherStats = { reloads: 0, rejections: 0 };
+  private readonly counts: ProfileWatcherStats = { reloads: 0, rejections: 0, filesChecked: 0, filesParsed: 0 };
   private fsWatcher: FSWatcher | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private debounce: NodeJS.Timeout | undefined;
@@ -216,6 +220,8 @@ class DirectoryWatcher implements ProfileWatcher {
       return;
     }
     if (this.closed) return;
+    this.counts.filesChecked += refresh.filesChecked;
+    this.counts.filesParsed += refresh.filesParsed;
     if (refresh.racy) this.recheckRacy();
     if (refresh.fingerprint === this.fingerprint) {
       // Back to what is in force (e.g. a bad edit reverted): the same bad edit again is news.
