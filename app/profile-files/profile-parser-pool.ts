@@ -30,6 +30,9 @@ export interface ProfileParserPoolOptions {
 // The worker runs from the same tree as this module: .ts from the sources, .js from a build.
 const workerUrl = new URL(`./profile-parse-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+/** A small young generation: a parse makes short-lived garbage, and a worker's heap is memory the process may keep. */
+const YOUNG_GENERATION_MB = 8;
+
 interface Run {
   outcomes: FileCheckOutcome[];
   remaining: number;
@@ -127,7 +130,7 @@ export class ProfileParserPool {
   }
 
   private startWorker(): Slot {
-    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: false, stderr: false });
+    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, stdout: false, stderr: false });
     this.workersStarted += 1;
     const slot: Slot = { worker, batch: undefined, stall: undefined };
     this.slots.add(slot);

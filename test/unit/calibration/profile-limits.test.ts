@@ -1,7 +1,8 @@
 // Issue 16, finding 6: no profile file makes `bin/profiles check` or a reload throw, hang
 // or print a stack trace; a file over the size limit is refused with its size and the limit
 // without being read; a reload parses on a worker thread, never on the event loop.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -76,6 +77,19 @@ describe('profile files that used to overflow the stack (issue 16)', () => {
     expect(code).toBe(1);
     expect(err).not.toMatch(/RangeError|\n\s+at /);
     expect(err.trim().split('\n').every((line) => line.startsWith(join(dir, 'a.yaml')) || line.startsWith(join(dir, 'b.yaml')))).toBe(true);
+  });
+});
+
+describe('entries named .yaml that are not files (issue 16)', () => {
+  it('skips a FIFO and a directory (reading a FIFO would hang) and reports a dangling symlink in one line, exit 1', async () => {
+    const dir = dirWith({ 'ok.yaml': linear('ok') });
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    mkdirSync(join(dir, 'dir.yaml'));
+    expect(await check(['check', dir])).toMatchObject({ code: 0, out: `${dir}: 1 profiles, 1 versions, all valid\n` });
+    symlinkSync('nowhere', join(dir, 'dangling.yaml'));
+    const { code, err } = await check(['check', dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(new RegExp(`^cannot read profile ${join(dir, 'dangling.yaml')}: ENOENT[^\n]*\n$`));
   });
 });
 
