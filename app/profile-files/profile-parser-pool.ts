@@ -1,7 +1,7 @@
 // Checks profile files on worker threads, so that parsing YAML (seconds for a large table)
 // never holds the event loop of the process that asked: the calibrator keeps calibrating and
-// answering /readyz while 10,000 files are parsed. Workers start on demand, up to one per core,
-// and end when idle. A worker that crashes (out of memory on a hostile file) or stalls is
+// answering /readyz while 10,000 files are parsed. Workers start on demand, up to one per core;
+// when idle, all but one end (the one left idle is unref'd and never keeps a process alive). A worker that crashes (out of memory on a hostile file) or stalls is
 // replaced and its files are retried one by one, so the culprit is named and no input can
 // make a check throw or hang. It must never parse on the caller's thread.
 import { availableParallelism } from 'node:os';
@@ -21,7 +21,7 @@ export interface ProfileParserPoolOptions {
   batchSize?: number;
   /** A busy worker that reports nothing for this long is stopped and its files retried one by one. Default 60 s. */
   stallTimeoutMs?: number;
-  /** Workers end after this long without work (they hold a parser's heap). Default 5 s. */
+  /** Workers beyond the first end after this long without work (they hold a parser's heap). Default 5 s. */
   idleMs?: number;
   /** Heap limit of a worker, in MiB: a hostile file ends its worker, not the process. Default 512. */
   workerHeapMb?: number;
@@ -199,9 +199,10 @@ export class ProfileParserPool {
 
   private armIdle(): void {
     clearTimeout(this.idleTimer);
-    if (this.slots.size === 0) return;
+    if (this.slots.size <= 1) return;
     this.idleTimer = setTimeout(() => {
-      for (const slot of [...this.slots]) {
+      // One worker stays, warm: a reload then costs no thread start-up and no cold parser.
+      for (const slot of [...this.slots].slice(1)) {
         if (slot.batch !== undefined) continue;
         this.slots.delete(slot);
         void slot.worker.terminate();
