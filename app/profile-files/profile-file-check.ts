@@ -21,11 +21,19 @@ export function fileIdentity(info: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs
 }
 
 /**
- * A file written this recently may be written again within the file system's timestamp
- * granularity (a jiffy) with the same size, and so keep its identity: its content is checked
- * again (hash only) until it is older than this.
+ * A file written this recently before it was read may be written again within the file
+ * system's timestamp granularity with the same size, and so keep its identity: its content is
+ * checked again (hash only) once this has passed. Linux file systems stamp with the kernel's
+ * coarse clock (a jiffy, at most 10 ms); one that stamps whole seconds (an mtime with no
+ * milliseconds) gets RACY_WINDOW_MS.
  */
 export const RACY_WINDOW_MS = 2_000;
+const FINE_RACY_WINDOW_MS = 50;
+
+export function isRacy(mtimeMs: number, readAtMs: number): boolean {
+  const window = mtimeMs % 1000 === 0 ? RACY_WINDOW_MS : FINE_RACY_WINDOW_MS;
+  return readAtMs - mtimeMs < window;
+}
 
 export type FileCheckOutcome =
   | { path: string; kind: 'parsed'; identity: string; hash: string; racy: boolean; result: ParseResult }
@@ -59,7 +67,7 @@ export function checkProfileFile(job: FileCheckJob, limit: number, now: () => nu
     if (length > limit) return { path: job.path, kind: 'over-limit', identity, size: length, limit };
     const bytes = buffer.subarray(0, length);
     const hash = createHash('sha256').update(bytes).digest('hex');
-    const racy = now() - info.mtimeMs < RACY_WINDOW_MS;
+    const racy = isRacy(info.mtimeMs, now());
     if (hash === job.knownHash) return { path: job.path, kind: 'unchanged', identity, hash, racy };
     return { path: job.path, kind: 'parsed', identity, hash, racy, result: parseProfile(job.path, bytes.toString('utf8')) };
   } catch (error) {
