@@ -9,8 +9,8 @@ import type { ProfileSet } from '../../calibration/profile.ts';
 import type { ProfileReload } from '../profile-files/profile-watcher.ts';
 
 export interface ProfileReloadReporter {
-  /** Records the set the process started with (no reload counted). */
-  started(set: ProfileSet, dir: string): void;
+  /** Records the set the process started with (no reload counted), and how long loading it took. */
+  started(set: ProfileSet, dir: string, durationMs?: number): void;
   onReload(reload: ProfileReload): void;
   onRejected(error: CalibrationError): void;
 }
@@ -35,12 +35,14 @@ export function profileReloadReporter(logger: Logger, metrics: MetricsRegistry):
   };
 
   return {
-    started(set, dir) {
-      logger.info('calibration profiles loaded', { dir, ...measure(set) });
+    started(set, dir, durationMs) {
+      logger.info('calibration profiles loaded', { dir, ...measure(set), ...(durationMs === undefined ? {} : { ms: Math.round(durationMs) }) });
     },
     onReload(reload) {
       reloads.inc({ result: 'applied' });
-      logger.info('calibration profiles reloaded', { ...measure(reload.set), fingerprint: reload.fingerprint.slice(0, 12) });
+      logger.info('calibration profiles reloaded', {
+        ...measure(reload.set), fingerprint: reload.fingerprint.slice(0, 12), filesParsed: reload.filesParsed, ms: Math.round(reload.durationMs),
+      });
     },
     onRejected(error) {
       reloads.inc({ result: 'rejected' });

@@ -72,13 +72,14 @@ export async function runCalibrator(config: CalibratorConfig, secrets: readonly 
   });
 
   const reporter = profileReloadReporter(logger, ops.metrics);
+  const loadStartedAt = performance.now();
   const watcher = await watchProfiles({
     dir: config.profilesDir,
     maxFileBytes: config.profileMaxBytes,
     onReload: (reload) => reporter.onReload(reload),
     onRejected: (error) => reporter.onRejected(error),
   });
-  reporter.started(watcher.current(), config.profilesDir);
+  reporter.started(watcher.current(), config.profilesDir, performance.now() - loadStartedAt);
   ops.readiness.set('profiles-loaded', true);
   ops.shutdown.onClose('profile-watcher', () => watcher.close());
 

@@ -1,13 +1,14 @@
 // Issue 16, finding 6: no profile file makes `bin/profiles check` or a reload throw, hang
 // or print a stack trace; a file over the size limit is refused with its size and the limit
-// without being read; a reload parses one file at a time and yields between files.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// without being read; a reload parses on a worker thread, never on the event loop.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CalibrationError } from '../../../calibration/errors.ts';
 import { calibratorCommandOptions } from '../../../app/calibrator/calibrator-options.ts';
-import { buildProfileSetYielding, loadProfiles } from '../../../app/profile-files/profile-loader.ts';
+import { loadProfiles } from '../../../app/profile-files/profile-loader.ts';
 import { DEFAULT_PROFILE_MAX_BYTES } from '../../../app/profile-files/profile-file-options.ts';
 import { MAX_ISSUES_PER_FILE, parseProfile } from '../../../calibration/profile-parser.ts';
 import { MAX_ARRAY_ITEMS } from '../../../calibration/profile-schema.ts';
@@ -79,6 +80,19 @@ describe('profile files that used to overflow the stack (issue 16)', () => {
   });
 });
 
+describe('entries named .yaml that are not files (issue 16)', () => {
+  it('skips a FIFO and a directory (reading a FIFO would hang) and reports a dangling symlink in one line, exit 1', async () => {
+    const dir = dirWith({ 'ok.yaml': linear('ok') });
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    mkdirSync(join(dir, 'dir.yaml'));
+    expect(await check(['check', dir])).toMatchObject({ code: 0, out: `${dir}: 1 profiles, 1 versions, all valid\n` });
+    symlinkSync('nowhere', join(dir, 'dangling.yaml'));
+    const { code, err } = await check(['check', dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(new RegExp(`^cannot read profile ${join(dir, 'dangling.yaml')}: ENOENT[^\n]*\n$`));
+  });
+});
+
 describe('profile file size limit (issue 16)', () => {
   it('is 1 MiB by default and an option of bin/calibrator, KALIBRA_PROFILE_MAX_BYTES', () => {
     expect(DEFAULT_PROFILE_MAX_BYTES).toBe(1024 * 1024);
@@ -129,17 +143,29 @@ describe('profile file size limit (issue 16)', () => {
 });
 
 describe('a reload does not hold the event loop (issue 16)', () => {
-  it('parses one file at a time and lets the event loop run between files', async () => {
-    const files = Array.from({ length: 5 }, (_, i) => ({ file: `s${i}.yaml`, source: linear(`s${i}`) }));
+  it('parses a valid profile near the 1 MiB limit on a worker thread: the event loop keeps turning while it is parsed', async () => {
+    // A table of MAX_ARRAY_ITEMS points with long numbers, padded by comments to just under 1 MiB.
+    const points = Array.from({ length: MAX_ARRAY_ITEMS }, (_, i) => `[${i}.000123456789, ${i}.987654321012]`).join(', ');
+    let text = table('big', points);
+    text += `${'# padding\n'.repeat(Math.floor((DEFAULT_PROFILE_MAX_BYTES - Buffer.byteLength(text) - 1) / 10))}`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(DEFAULT_PROFILE_MAX_BYTES - 16);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(DEFAULT_PROFILE_MAX_BYTES);
+    const dir = dirWith({ 'big.yaml': text });
     let ticks = 0;
+    let timer: NodeJS.Immediate | undefined;
     const tick = (): void => {
       ticks += 1;
-      if (ticks < 100) timer = setImmediate(tick);
+      timer = setImmediate(tick);
     };
-    let timer = setImmediate(tick);
+    tick();
     onTestFinished(() => clearImmediate(timer));
-    const set = await buildProfileSetYielding(files);
-    expect(set.profiles.size).toBe(5);
-    expect(ticks).toBeGreaterThanOrEqual(4);
+    const { set } = await loadProfiles(dir);
+    clearImmediate(timer);
+    const version = set.profiles.get('big')!.versions[0]!;
+    expect(version.params).toMatchObject({ method: 'table' });
+    if (version.params.method === 'table') expect(version.params.points).toHaveLength(MAX_ARRAY_ITEMS);
+    // Parsed on the event loop (commit 2036009) the loop turned 268 times during this load,
+    // almost all of them while the file was read; on a worker it turned 453,153 times.
+    expect(ticks).toBeGreaterThan(10_000);
   });
 });

@@ -20,7 +20,7 @@ describe('profileReloadReporter', () => {
     const reporter = profileReloadReporter(logger, metrics);
 
     reporter.started(setOfOne(), '/etc/kalibra/profiles');
-    reporter.onReload({ set: setOfOne(), fingerprint: 'ab'.repeat(32) });
+    reporter.onReload({ set: setOfOne(), fingerprint: 'ab'.repeat(32), filesParsed: 1, durationMs: 12.4 });
     reporter.onRejected(profileInvalid([{ file: 'p/s1.yaml', line: 7, col: 11, message: 'versions[0].gain: expected number, received string' }]));
 
     const text = await metrics.text();
@@ -33,6 +33,7 @@ describe('profileReloadReporter', () => {
       ['info', 'calibration profiles reloaded'],
       ['error', 'calibration profiles rejected; the previous profiles stay in force'],
     ]);
+    expect(lines[1]).toMatchObject({ sensors: 1, versions: 2, fingerprint: 'ab'.repeat(6), filesParsed: 1, ms: 12 });
     expect(lines[2]).toMatchObject({ code: 'PROFILE_INVALID', issues: ['p/s1.yaml:7:11: versions[0].gain: expected number, received string'] });
   });
 
