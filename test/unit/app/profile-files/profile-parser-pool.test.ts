@@ -13,7 +13,9 @@ describe('ProfileParserPool', () => {
   it('reports a file that runs its worker out of memory as a failed check of that file, and checks the files batched with it', async () => {
     const dir = tempDir('kalibra-pool');
     const points = Array.from({ length: MAX_ARRAY_ITEMS }, (_, i) => `[${i}.000123456789, ${i}.987654321012]`).join(', ');
-    writeFileSync(join(dir, 'big.yaml'), `sensor: big\ninput_unit: v\nunit: v\nversions:\n  - valid_from: 2025-01-01\n    method: table\n    points: [${points}]\n`);
+    // The "!" in the comment keeps the file off the fast parser (calibration/profile-parser.ts),
+    // which would read this table in a small heap: the full parser's document is what runs out.
+    writeFileSync(join(dir, 'big.yaml'), `# hostile!\nsensor: big\ninput_unit: v\nunit: v\nversions:\n  - valid_from: 2025-01-01\n    method: table\n    points: [${points}]\n`);
     const small = ['s1', 's2', 's3'];
     for (const sensor of small) writeFileSync(join(dir, `${sensor}.yaml`), linearProfileYaml(sensor, 1, 0));
     // A heap far too small for the table's YAML document, enough for the small files.
