@@ -11,8 +11,8 @@
 // outages are retried with backoff (not ready meanwhile); unmappable records and rows
 // Postgres refuses are stored as dead letters with the batch and published to the DLQ
 // exactly once (dead-letter-producer.ts).
-import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
-import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
+import { FetchIsolationLevels } from '@platformatic/kafka';
+import { isKafkaError, RecordSource, RuntimeConsumer, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
 import { brokerUnreachableMessage, isBrokerUnreachable } from '../../topology/core/ops/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
@@ -40,7 +40,13 @@ export class PostgresSink {
   readonly #o: ResolvedSinkOptions;
   readonly #key: OffsetsKey;
   readonly #db: DatabaseRunner;
-  readonly #consumer: Consumer<Buffer, Buffer, string, Buffer>;
+  /**
+   * The runtime's consumer, not the client's plain one: it drops every aborted transaction of a
+   * fetch (the plain one keeps only the last per producer, so earlier aborted records would
+   * reach Postgres), and when another process joins with this instance id it leaves instead of
+   * fencing the newcomer back (then this sink fails with FENCED).
+   */
+  readonly #consumer: RuntimeConsumer;
   /** The consumer's stream; reopened at the stored offsets on every reposition, dropping what the old one buffered. */
   readonly #source: RecordSource;
   readonly #dlq: DeadLetterPublisher;
@@ -61,24 +67,40 @@ export class PostgresSink {
   #stopping: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
+  #fail: (error: SinkError) => void = () => undefined;
+  /** Resolves when the sink stopped for good because of an error (FENCED); never rejects. */
+  readonly failed: Promise<SinkError> = new Promise((resolve) => { this.#fail = resolve; });
 
   constructor(options: SinkOptions) {
     this.#o = resolveSinkOptions(options);
     const o = this.#o;
     this.#key = { schema: o.schema, connector: o.connector, topic: o.topic };
     this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
-    this.#consumer = new Consumer({
+    this.#consumer = new RuntimeConsumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
       rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1,
       ...(o.instanceId === undefined ? {} : { groupInstanceId: o.instanceId }),
       deserializers: sourceDeserializers,
+      // Offsets come from Postgres (mode 'manual'); committed ones are only read as a fallback.
+      stableOffsetsTimeoutMs: o.sessionTimeoutMs * 2,
     });
     // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
     // stream's highWaterMark) and bound what is held in memory beyond one batch.
     this.#source = new RecordSource(this.#consumer, [o.topic], o.batchSize,
       { maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION });
     this.#consumer.on('consumer:group:join', () => { this.#onAssignment(); });
+    this.#consumer.on('consumer:heartbeat:error', ({ error }) => {
+      if (!isKafkaError(error, 'FENCED_INSTANCE_ID')) return;
+      // Another process joined with our instance id (a second replica with the same id, or our
+      // replacement while we were paused): that one owns the partitions now. The consumer has
+      // already left the group; rejoining would fence the newcomer back, so this sink stops.
+      const fenced = new SinkError('FENCED',
+        `another process joined group '${o.groupId}' with instance id '${o.instanceId ?? ''}'; this sink stops`, { cause: error });
+      o.logger.error('fenced by another member with the same instance id; stopping', { error: fenced.message });
+      this.#fail(fenced);
+      void this.stop().catch(() => undefined);
+    });
     this.#consumer.on('error', (error: Error) => {
       o.logger.error('consumer group membership failed; rejoining', { error: error.message });
       this.#rejoinNeeded = true;
