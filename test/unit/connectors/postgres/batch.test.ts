@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBatch } from '../../../../connectors/postgres/batch.ts';
 import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
+import { copyText } from '../../../../connectors/postgres/row-writers.ts';
 import type { SourceRecord } from '../../../../topology/core/task.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -48,5 +49,15 @@ describe('building a batch', () => {
   it('treats readings at the same instant written as ISO and as epoch ms as one key', () => {
     const iso: SourceRecord = { ...rec(0, 1, 'a', T0, 0), value: Buffer.from(JSON.stringify({ sensor_id: 'a', ts: '2026-01-01T00:00:00Z', value: 9 })) };
     expect(buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), iso]).upserts.map((row) => row[2])).toEqual([9]);
+  });
+});
+
+describe('the COPY text of a batch', () => {
+  it('is the COPY text of its upserts, also when a later record overwrote a key', () => {
+    const plain = buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), rec(0, 1, 'b', T0, 2)]);
+    expect(plain.copyText).toBe(copyText(plain.upserts));
+    const overwritten = buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), rec(0, 1, 'b', T0, 2), rec(0, 2, 'a', T0, 3), rec(0, 3, 'b', T0, null)]);
+    expect(overwritten.upserts.map((row) => row[2])).toEqual([3]);
+    expect(overwritten.copyText).toBe(copyText(overwritten.upserts));
   });
 });
