@@ -15,7 +15,8 @@ const PARTITIONS = 2;
 // commits at most 7 records per transaction, so its offset moves in many small steps while the
 // calibrator waits on the gate: a gate that admitted even one offset too early would let a
 // calibrated row be written while its raw row is still in a later raw batch (checked by
-// mutating the gate to admit next_offset + 1: the trigger and the poller then catch it).
+// mutating the gate to admit next_offset + 1: the trigger catches it; the 50 ms poller, whose
+// window is now one raw write of milliseconds, may not).
 const SMALL_RAW_BATCHES = { KALIBRA_SINK_BATCH_SIZE: '7' };
 const CALIBRATED_SINK = { KALIBRA_SINK_BATCH_SIZE: '50' };
 
