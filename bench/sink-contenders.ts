@@ -28,7 +28,6 @@ import type { Row } from '../connectors/postgres/mappings/mapping.ts';
 import { migrate } from '../connectors/postgres/migrate.ts';
 import { copyText, upsertRows } from '../connectors/postgres/row-writers.ts';
 import { PostgresSink } from '../connectors/postgres/sink-runtime.ts';
-import { connectorStatus, deleteConnector, deleteGroups, putConnector, startConnectWorker } from '../test/integration/connect/connect-worker.ts';
 import type { ConnectWorker } from '../test/integration/connect/connect-worker.ts';
 
 const ROWS = Number(process.env.KALIBRA_BENCH_SINK_ROWS ?? 200_000);
@@ -129,6 +128,8 @@ export async function kalibraSink(client: pg.Client, url: string, brokers: strin
 }
 
 export async function debeziumSink(client: pg.Client, worker: ConnectWorker, topic: string, table: string, name: string, existing: boolean): Promise<number> {
+  // Loaded here, not at the top: the other contenders' processes never load the test helpers.
+  const { connectorStatus, deleteConnector, deleteGroups, putConnector } = await import('../test/integration/connect/connect-worker.ts');
   const committed = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'connectors', 'kafka-connect', 'calibrated-jdbc-sink.json'), 'utf8')) as
     { config: Record<string, string> };
   // Over existing keys: progress is the rows whose calibrated_at the second pass changed.
@@ -185,6 +186,7 @@ export async function runContender(spec: ContenderSpec): Promise<ContenderOutcom
         // Over the rows kalibra-new wrote (it runs first in every order).
         return { existingKeys: await kalibraSink(client, url, brokers, schema, `${topics}.calibrated`, `${id}-existing`) };
       case 'debezium': {
+        const { startConnectWorker } = await import('../test/integration/connect/connect-worker.ts');
         const worker = await startConnectWorker({ timeZone: 'UTC' });
         const table = `${schema}_connect`;
         try {
