@@ -11,6 +11,8 @@ import { keyIndexes } from './mappings/mapping.ts';
 import type { Mapping, Row } from './mappings/mapping.ts';
 import { copyTextLine } from './sql.ts';
 
+const COPY_CHUNK_LINES = 256;
+
 export interface DeadLetter {
   readonly record: SourceRecord;
   readonly error: SinkError;
@@ -49,8 +51,13 @@ export class BatchBuilder {
   #deadLetters: DeadLetter[] = [];
   #nextOffsets = new Map<number, bigint>();
   #records = 0;
-  /** COPY text of the upserts as added; stale (re-encoded at seal) once a slot was overwritten. */
-  #copyText = '';
+  /**
+   * COPY text of the upserts as added, as lines and as chunks of COPY_CHUNK_LINES lines joined
+   * (a few flat strings per batch, not thousands of small ones); stale (re-encoded at seal) once
+   * a slot was overwritten.
+   */
+  #lines: string[] = [];
+  #chunks: string[] = [];
   #overwritten = false;
 
   constructor(mapping: Mapping) {
@@ -94,7 +101,13 @@ export class BatchBuilder {
     this.#rows[slot] = row;
     this.#deletes[slot] = deleted;
     this.#sources[slot] = record;
-    if (row !== undefined && !this.#overwritten) this.#copyText += copyTextLine(row);
+    if (row !== undefined && !this.#overwritten) {
+      this.#lines.push(copyTextLine(row));
+      if (this.#lines.length === COPY_CHUNK_LINES) {
+        this.#chunks.push(this.#lines.join(''));
+        this.#lines = [];
+      }
+    }
   }
 
   /** The batch of every record added since the last seal; the builder starts empty again. */
@@ -113,10 +126,14 @@ export class BatchBuilder {
         deleteSources.push(this.#sources[slot]!);
       }
     }
-    let copyText = this.#copyText;
+    let copyText: string;
     if (this.#overwritten) {
-      copyText = '';
-      for (const row of upserts) copyText += copyTextLine(row);
+      const lines: string[] = [];
+      for (const row of upserts) lines.push(copyTextLine(row));
+      copyText = lines.join('');
+    } else {
+      this.#chunks.push(this.#lines.join(''));
+      copyText = this.#chunks.join('');
     }
     const batch: WriteBatch = {
       upserts, copyText, upsertSources, deletes, deleteSources, deadLetters: this.#deadLetters, nextOffsets: this.#nextOffsets,
@@ -135,7 +152,8 @@ export class BatchBuilder {
     this.#deadLetters = [];
     this.#nextOffsets = new Map();
     this.#records = 0;
-    this.#copyText = '';
+    this.#lines = [];
+    this.#chunks = [];
     this.#overwritten = false;
   }
 }

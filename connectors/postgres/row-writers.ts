@@ -18,9 +18,9 @@ export type { WriteMethod } from './sink-names.ts';
 
 /** The rows in COPY text format. */
 export function copyText(rows: readonly Row[]): string {
-  let text = '';
-  for (const row of rows) text += copyTextLine(row);
-  return text;
+  const lines: string[] = [];
+  for (const row of rows) lines.push(copyTextLine(row));
+  return lines.join('');
 }
 
 /** Runs `sql` (a COPY … FROM STDIN) with `text` as its data, in one write. */
