@@ -12,6 +12,8 @@ import type { Mapping, Row } from './mappings/mapping.ts';
 import { copyTextLine } from './sql.ts';
 
 const COPY_CHUNK_LINES = 256;
+/** Stands for "a row to upsert" in a slot when the builder does not keep rows. */
+const MAPPED: Row = [];
 
 export interface DeadLetter {
   readonly record: SourceRecord;
@@ -36,15 +38,19 @@ export interface WriteBatch {
 /**
  * Collects records in offset order per partition (as consumed); `seal()` hands out the batch.
  * Each record is mapped and encoded when added: one slot per (sensor_id, ts), overwritten by a
- * later record with the same key, so the first occurrence's position is kept.
+ * later record with the same key, so the first occurrence's position is kept. Without
+ * `keepRows` (the COPY method needs only the COPY text) a row is not kept once encoded: fewer
+ * objects live until the batch is written; `upserts` maps the sources again if it is asked for
+ * (the rare refused-row path). Mappings are pure, so that gives the same rows.
  */
 export class BatchBuilder {
   readonly #mapping: Mapping;
   readonly #sensorIdAt: number;
   readonly #tsAt: number;
+  readonly #keepRows: boolean;
   /** (sensor_id, ts) → slot. */
   readonly #slots = new Map<string, number>();
-  /** Per slot: the row to upsert, or undefined for a delete. */
+  /** Per slot: the row to upsert (MAPPED when rows are not kept), or undefined for a delete. */
   #rows: (Row | undefined)[] = [];
   #deletes: ({ sensorId: string; ts: string } | undefined)[] = [];
   #sources: SourceRecord[] = [];
@@ -60,8 +66,9 @@ export class BatchBuilder {
   #chunks: string[] = [];
   #overwritten = false;
 
-  constructor(mapping: Mapping) {
+  constructor(mapping: Mapping, options: { keepRows?: boolean } = {}) {
     this.#mapping = mapping;
+    this.#keepRows = options.keepRows ?? true;
     [this.#sensorIdAt, this.#tsAt] = keyIndexes(mapping);
   }
 
@@ -98,7 +105,7 @@ export class BatchBuilder {
     } else {
       this.#overwritten = true;
     }
-    this.#rows[slot] = row;
+    this.#rows[slot] = row === undefined || this.#keepRows ? row : MAPPED;
     this.#deletes[slot] = deleted;
     this.#sources[slot] = record;
     if (row !== undefined && !this.#overwritten) {
@@ -112,31 +119,38 @@ export class BatchBuilder {
 
   /** The batch of every record added since the last seal; the builder starts empty again. */
   seal(): WriteBatch {
-    const upserts: Row[] = [];
+    const kept: Row[] = [];
     const upsertSources: SourceRecord[] = [];
     const deletes: { sensorId: string; ts: string }[] = [];
     const deleteSources: SourceRecord[] = [];
     for (let slot = 0; slot < this.#sources.length; slot++) {
       const row = this.#rows[slot];
       if (row !== undefined) {
-        upserts.push(row);
+        if (this.#keepRows) kept.push(row);
         upsertSources.push(this.#sources[slot]!);
       } else {
         deletes.push(this.#deletes[slot]!);
         deleteSources.push(this.#sources[slot]!);
       }
     }
+    const mapping = this.#mapping;
+    let rows: Row[] | undefined = this.#keepRows ? kept : undefined;
+    const upserts = (): Row[] => {
+      rows ??= upsertSources.map((source) => mapping.toRow(source as SourceRecord & { value: Buffer }));
+      return rows;
+    };
     let copyText: string;
     if (this.#overwritten) {
       const lines: string[] = [];
-      for (const row of upserts) lines.push(copyTextLine(row));
+      for (const row of upserts()) lines.push(copyTextLine(row));
       copyText = lines.join('');
     } else {
       this.#chunks.push(this.#lines.join(''));
       copyText = this.#chunks.join('');
     }
     const batch: WriteBatch = {
-      upserts, copyText, upsertSources, deletes, deleteSources, deadLetters: this.#deadLetters, nextOffsets: this.#nextOffsets,
+      get upserts(): Row[] { return upserts(); },
+      copyText, upsertSources, deletes, deleteSources, deadLetters: this.#deadLetters, nextOffsets: this.#nextOffsets,
       records: this.#records,
     };
     this.clear();

@@ -23,7 +23,7 @@ import { classifyDatabaseError, SinkError, sqlState } from './errors.ts';
 import type { Mapping } from './mappings/mapping.ts';
 import { compareAndSetOffset, notifyOffsets } from './offsets-store.ts';
 import type { OffsetsKey } from './offsets-store.ts';
-import { deleteKeys, insertByCopy, upsertRows } from './row-writers.ts';
+import { deleteKeys, insertByCopy, upsertByCopy, upsertRows } from './row-writers.ts';
 import type { WriteMethod } from './row-writers.ts';
 
 export interface CommitBatchOptions {
@@ -90,11 +90,10 @@ async function commitOnce(client: pg.ClientBase, options: CommitBatchOptions, is
         (keys) => deleteKeys(client, key.schema, mapping, keys)));
     } else {
       try {
-        if (options.insertFirst === true && method === 'copy' && batch.upserts.length > 0) {
-          written = await insertOrUpsert(client, options);
-        } else {
-          await upsertRows(client, method, key.schema, mapping, batch.upserts, batch.copyText);
-        }
+        // With COPY only the encoded text is sent: batch.upserts (the rows) is not even built.
+        if (method !== 'copy') await upsertRows(client, method, key.schema, mapping, batch.upserts);
+        else if (options.insertFirst === true && batch.copyText !== '') written = await insertOrUpsert(client, options);
+        else await upsertByCopy(client, key.schema, mapping, batch.copyText);
         await deleteKeys(client, key.schema, mapping, batch.deletes);
       } catch (error) {
         if (classifyDatabaseError(error) === 'data') throw new RowsRefused('rows refused', { cause: error });
@@ -126,7 +125,7 @@ async function insertOrUpsert(client: pg.ClientBase, options: CommitBatchOptions
     if (classifyDatabaseError(error) !== 'data') throw error;
     await client.query('ROLLBACK TO SAVEPOINT kalibra_insert');
   }
-  await upsertRows(client, 'copy', key.schema, mapping, batch.upserts, batch.copyText);
+  await upsertByCopy(client, key.schema, mapping, batch.copyText);
   return 'upserted-after-insert';
 }
 

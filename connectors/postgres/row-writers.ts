@@ -33,7 +33,9 @@ async function copyIn(client: pg.ClientBase, sql: string, text: string): Promise
   });
 }
 
-async function upsertByCopy(client: pg.ClientBase, schema: string, mapping: Mapping, text: string): Promise<void> {
+/** Upserts the rows whose COPY text is `text` (nothing when it is empty) through the stage table. */
+export async function upsertByCopy(client: pg.ClientBase, schema: string, mapping: Mapping, text: string): Promise<void> {
+  if (text === '') return;
   await client.query(createStageSql(schema, mapping));
   await copyIn(client, copyIntoStageSql(schema, mapping), text);
   await client.query(upsertFromStageSql(schema, mapping));

@@ -86,7 +86,8 @@ export class PostgresSink {
     this.#o = resolveSinkOptions(options);
     const o = this.#o;
     this.#key = { schema: o.schema, connector: o.connector, topic: o.topic };
-    this.#builder = new BatchBuilder(o.mapping);
+    // The COPY method writes the encoded text; only unnest needs the rows themselves.
+    this.#builder = new BatchBuilder(o.mapping, { keepRows: o.writeMethod !== 'copy' });
     this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
     this.#consumer = new RuntimeConsumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
