@@ -6,7 +6,8 @@
 // replay: every row conflicts and is updated). Writes its section of bench/RESULTS.md. Then
 // the sink against its contenders on the same rows (bench/sink-contenders.ts): a single COPY,
 // the stage + upsert statement alone, and the Debezium JDBC sink on a real Connect worker;
-// its own section. KALIBRA_BENCH_SINK=contenders runs only that part.
+// its own section. KALIBRA_BENCH_SINK=contenders runs only that part; KALIBRA_BENCH_SINK_WRITER_RUNS=1
+// and KALIBRA_BENCH_SINK_ROWS=20000 make a smoke run.
 import { randomBytes } from 'node:crypto';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 import pg from 'pg';
@@ -22,7 +23,8 @@ import { contenderPartitions, contenderRows, contenderRuns, sinkContenders } fro
 const BATCH = 5_000;
 const BATCHES = 10;
 const BASELINE_BATCHES = 2;
-const RUNS = 5;
+/** Runs of the writers and end-to-end parts (5; fewer only for a smoke run under load). */
+const RUNS = Number(process.env.KALIBRA_BENCH_SINK_WRITER_RUNS ?? 5);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kalibra';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const E2E_RECORDS = 100_000;
