@@ -1,11 +1,13 @@
-// `npm run bench -- sink`: rows/s of the sink's two batch writers against a per-row INSERT
+// `npm run bench -- sink`: rows/s of the sink's batch writers against a per-row INSERT
 // baseline, in one run, on the same Postgres: COPY into a stage table + INSERT … ON CONFLICT,
-// and INSERT … SELECT FROM unnest(…) ON CONFLICT. Each batch is one transaction of 5,000
+// INSERT … SELECT FROM unnest(…) ON CONFLICT, and the insert fast path (a plain COPY into the
+// table in a savepoint, rolled back to the stage + upsert when a key exists). Each batch is one transaction of 5,000
 // rows (the sink's default), first as fresh inserts, then again over the same keys (a
 // replay: every row conflicts and is updated). Writes its section of bench/RESULTS.md. Then
 // the sink against its contenders on the same rows (bench/sink-contenders.ts): a single COPY,
 // the stage + upsert statement alone, and the Debezium JDBC sink on a real Connect worker;
-// its own section. KALIBRA_BENCH_SINK=contenders runs only that part.
+// its own section. KALIBRA_BENCH_SINK=contenders runs only that part; KALIBRA_BENCH_SINK_WRITER_RUNS=1
+// and KALIBRA_BENCH_SINK_ROWS=20000 make a smoke run.
 import { randomBytes } from 'node:crypto';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 import pg from 'pg';
@@ -13,15 +15,16 @@ import { machineLine, writeSection } from './results.ts';
 import { rawMapping } from '../connectors/postgres/mappings/raw.ts';
 import type { Row } from '../connectors/postgres/mappings/mapping.ts';
 import { migrate } from '../connectors/postgres/migrate.ts';
-import { upsertRows } from '../connectors/postgres/row-writers.ts';
+import { copyText, insertByCopy, upsertRows } from '../connectors/postgres/row-writers.ts';
 import type { WriteMethod } from '../connectors/postgres/row-writers.ts';
 import { PostgresSink } from '../connectors/postgres/sink-runtime.ts';
-import { contenderPartitions, contenderRows, sinkContenders } from './sink-contenders.ts';
+import { contenderPartitions, contenderRows, contenderRuns, sinkContenders } from './sink-contenders.ts';
 
 const BATCH = 5_000;
 const BATCHES = 10;
 const BASELINE_BATCHES = 2;
-const RUNS = 5;
+/** Runs of the writers and end-to-end parts (5; fewer only for a smoke run under load). */
+const RUNS = Number(process.env.KALIBRA_BENCH_SINK_WRITER_RUNS ?? 5);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kalibra';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const E2E_RECORDS = 100_000;
@@ -35,7 +38,7 @@ function rows(batch: number, generation: number): Row[] {
   ]);
 }
 
-type Method = WriteMethod | 'per-row';
+type Method = WriteMethod | 'per-row' | 'insert-first';
 
 async function writeBatch(client: pg.Client, method: Method, schema: string, batch: Row[]): Promise<void> {
   await client.query('BEGIN');
@@ -44,6 +47,17 @@ async function writeBatch(client: pg.Client, method: Method, schema: string, bat
     const sql = `INSERT INTO "${schema}".raw_readings (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) `
       + `ON CONFLICT (sensor_id, ts) DO UPDATE SET ${columns.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
     for (const row of batch) await client.query(sql, [...row]);
+  } else if (method === 'insert-first') {
+    // What commit-batch.ts does with insertFirst: COPY into the table in a savepoint, else upsert.
+    const text = copyText(batch);
+    await client.query('SAVEPOINT kalibra_insert');
+    try {
+      await insertByCopy(client, schema, rawMapping, text);
+      await client.query('RELEASE SAVEPOINT kalibra_insert');
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT kalibra_insert');
+      await upsertRows(client, 'copy', schema, rawMapping, batch, text);
+    }
   } else {
     await upsertRows(client, method, schema, rawMapping, batch);
   }
@@ -74,12 +88,12 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 async function writers(): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const methods: Method[] = ['copy', 'unnest', 'per-row'];
+  const methods: Method[] = ['copy', 'unnest', 'insert-first', 'per-row'];
   const samples = new Map<Method, { insert: number[]; update: number[] }>(methods.map((m) => [m, { insert: [], update: [] }]));
   try {
     for (let run = 0; run < RUNS; run++) {
       // Rotated each run, so neither writer always runs on a warmer (or busier) server.
-      for (const method of [...methods.slice(run % 3), ...methods.slice(0, run % 3)]) {
+      for (const method of [...methods.slice(run % methods.length), ...methods.slice(0, run % methods.length)]) {
         const result = await measure(client, method, method === 'per-row' ? BASELINE_BATCHES : BATCHES);
         samples.get(method)!.insert.push(result.insert);
         samples.get(method)!.update.push(result.update);
@@ -168,6 +182,7 @@ async function writers(): Promise<void> {
   |---|---|---|---|
   ${line('copy', 'COPY into stage table + INSERT … ON CONFLICT')}
   ${line('unnest', 'INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT')}
+  ${line('insert-first', 'insert fast path: COPY into the table in a savepoint, else roll back to it and COPY into stage + upsert')}
   ${line('per-row', 'per-row INSERT … ON CONFLICT (baseline)')}
 
   End to end (Kafka → Postgres): ${E2E_RECORDS.toLocaleString('en')} raw readings on ${E2E_PARTITIONS} partitions, one
@@ -182,6 +197,11 @@ async function writers(): Promise<void> {
   End to end, the writer is a minor part of the time (fetching and parsing JSON dominate), so the
   two are within each other's run-to-run spread; the writer table above is where they differ.
 
+  The insert fast path is what the sink tries first for a batch (with the COPY method): its insert column is a batch
+  of new keys, its upsert column the price of guessing wrong (the COPY fails at the first existing key, then the
+  stage + upsert runs), which the sink pays once and then skips the fast path for a growing number of batches
+  (connectors/postgres/insert-fast-path.ts).
+
   Faster of the two batch writers in this run: **${winner}** (the sink's default is \`DEFAULT_WRITE_METHOD\` in
   connectors/postgres/row-writers.ts; \`--kalibra-sink-write-method\` overrides it).`);
   process.stdout.write(`faster: ${winner}\n`);
@@ -189,6 +209,7 @@ async function writers(): Promise<void> {
 
 /** The contenders' section, with each goal of issue 15 as a ratio. */
 async function contenders(): Promise<void> {
+  const loadAtStart = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(', ');
   const results = await sinkContenders(url, brokers);
   const [single, alone, kalibra, debezium] = results as [typeof results[0], typeof results[0], typeof results[0], typeof results[0]];
   const n = (v: number | undefined): string => (v === undefined ? '—' : v.toLocaleString('en'));
@@ -196,8 +217,9 @@ async function contenders(): Promise<void> {
   writeSection('sink-contenders', `## Postgres sink against its contenders, same rows (\`bench/sink-contenders.ts\`)
 
 ${await machineLine()}; Postgres at ${new URL(url).host}. ${contenderRows.toLocaleString('en')} calibrated readings (1,000 sensors),
-as Kalibra JSON and as Connect JSON on topics of ${contenderPartitions} partitions. The sinks are timed in steady state (first committed
-rows to the last); "existing keys" runs a second sink from the start of the topic over the rows the first one wrote.
+as Kalibra JSON and as Connect JSON on topics of ${contenderPartitions} partitions; each contender in a fresh process, ${contenderRuns === 1 ? 'one run' : `median of ${contenderRuns} runs (order rotated per run)`}.
+The sinks are timed in steady state (first committed rows to the last); "existing keys" runs a second sink from the start of
+the topic over the rows the first one wrote. Load average when the run started: ${loadAtStart}.
 
 | contender | new keys rows/s | existing keys rows/s |
 |---|---:|---:|

@@ -54,6 +54,10 @@ export type { KafkaConnection, ProcessingGuarantee, RuntimeLogger, StreamsRuntim
 // The consumer seam (used by the Postgres sink): a consumer's stream, reopened at given offsets, and the record it yields
 export { RecordSource, sourceDeserializers, toSourceRecord } from './core/runtime/record-source.ts';
 export type { RuntimeMessage, SourceConsumer, SourceFetchOptions, SourceStart } from './core/runtime/record-source.ts';
+// The consumer with the client fixes exactly-once needs (aborted transactions, require_stable, fencing), and how to read its errors
+export { RuntimeConsumer } from './core/runtime/runtime-consumer.ts';
+export type { RuntimeConsumerOptions } from './core/runtime/runtime-consumer.ts';
+export { isKafkaError } from './core/runtime/kafka-errors.ts';
 export type { Gate } from './core/gate.ts';
 // Producer options every transactional producer needs with @platformatic/kafka 1.35 (used by the sink's DLQ publisher)
 export { clientAddPartitionsToTxn, freshProducerIdentity } from './core/client-workarounds.ts';

@@ -20,6 +20,10 @@ export async function runSink(config: SinkCommandConfig, secrets: readonly strin
   const sink = new PostgresSink({ ...options, logger: ops.logger, metrics: new SinkMetrics(ops.metrics) });
   ops.readiness.addCheck('sink-consuming-and-database-reachable', () => sink.ready);
   ops.shutdown.onClose('sink', () => sink.stop());
+  // Fenced by a member with the same instance id: the process ends (exit 1) instead of fighting it.
+  void sink.failed.then(() => {
+    if (!ops.shutdown.signal.aborted) void ops.shutdown.shutdown('the sink failed', true);
+  });
   await sink.start();
   if (!sink.healthy) return { sink, ops }; // stopped while still starting
   ops.logger.info('started', { mapping: config.mapping, topic: options.topic, schema: options.schema, httpPort: ops.server.port });

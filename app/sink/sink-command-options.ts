@@ -36,11 +36,7 @@ export const sinkCommandOptions = defineOptions({
   schema: { env: 'KALIBRA_SINK_SCHEMA', type: 'string', default: 'public', group, description: 'Postgres schema of the tables (created if missing).' },
   batchSize: {
     env: 'KALIBRA_SINK_BATCH_SIZE', type: 'int', default: 5_000, min: 1, group,
-    description: 'Records per database transaction at most.',
-  },
-  batchLinger: {
-    env: 'KALIBRA_SINK_BATCH_LINGER', type: 'duration', default: 200, group,
-    description: 'No longer waited for (accepted for existing configurations): a batch is written as soon as the previous write has finished, so it fills only while one is in flight.',
+    description: 'Records per database transaction at most. There is no linger: a batch is written as soon as the previous write has finished, so it fills only while one is in flight.',
   },
   writeMethod: {
     env: 'KALIBRA_SINK_WRITE_METHOD', type: 'string', choices: WriteMethods, default: DEFAULT_WRITE_METHOD, group,
@@ -67,7 +63,6 @@ export function sinkOptionsFromConfig(config: SinkCommandConfig, kafka: KafkaCon
     databaseUrl: config.databaseUrl.reveal(),
     kafka,
     batchSize: config.batchSize,
-    batchLingerMs: config.batchLinger,
     writeMethod: config.writeMethod,
     sessionTimeoutMs: config.sessionTimeout,
   };

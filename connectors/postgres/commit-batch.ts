@@ -10,6 +10,11 @@
 // each refused row stands alone; those are dead-lettered (DATABASE_REJECTED) and the rest
 // commits with the offsets. k bad rows among n cost about 2k·log2(n) statements, and only
 // in a batch that has one: the first attempt is exactly the common path.
+//
+// Insert fast path (`insertFirst`, COPY method only): rows are first COPied straight into the
+// table inside a savepoint, which is all a batch of new keys needs; if any key exists (or any
+// row is refused) the savepoint is rolled back and the batch is upserted through the stage as
+// usual, in the same transaction, still after the compare-and-set.
 import type pg from 'pg';
 import type { SourceRecord } from '../../topology/index.ts';
 import type { DeadLetter, WriteBatch } from './batch.ts';
@@ -18,7 +23,7 @@ import { classifyDatabaseError, SinkError, sqlState } from './errors.ts';
 import type { Mapping } from './mappings/mapping.ts';
 import { compareAndSetOffset, notifyOffsets } from './offsets-store.ts';
 import type { OffsetsKey } from './offsets-store.ts';
-import { deleteKeys, upsertRows } from './row-writers.ts';
+import { deleteKeys, insertByCopy, upsertByCopy, upsertRows } from './row-writers.ts';
 import type { WriteMethod } from './row-writers.ts';
 
 export interface CommitBatchOptions {
@@ -33,6 +38,8 @@ export interface CommitBatchOptions {
    */
   advanceTo: ReadonlyMap<number, bigint>;
   batch: WriteBatch;
+  /** Try a plain COPY into the table first (the keys are probably new); only with method 'copy'. */
+  insertFirst?: boolean;
 }
 
 export interface CommittedBatch {
@@ -40,6 +47,8 @@ export interface CommittedBatch {
   stored: Map<number, bigint>;
   /** Every dead letter the transaction stored: the mapping's and the rows Postgres refused. */
   deadLetters: DeadLetter[];
+  /** How the rows went in: by the insert fast path, by upsert after the fast path found existing keys, or by upsert alone. */
+  written: 'inserted' | 'upserted-after-insert' | 'upserted';
 }
 
 /** Thrown inside the first attempt when Postgres refused the rows as data; never leaves commitBatch. */
@@ -66,6 +75,7 @@ async function commitOnce(client: pg.ClientBase, options: CommitBatchOptions, is
     .sort(([a], [b]) => a - b);
   const stored = new Map(moves);
   const deadLetters = [...batch.deadLetters];
+  let written: CommittedBatch['written'] = 'upserted';
   await client.query('BEGIN');
   try {
     for (const [partition, next] of moves) {
@@ -80,7 +90,10 @@ async function commitOnce(client: pg.ClientBase, options: CommitBatchOptions, is
         (keys) => deleteKeys(client, key.schema, mapping, keys)));
     } else {
       try {
-        await upsertRows(client, method, key.schema, mapping, batch.upserts);
+        // With COPY only the encoded text is sent: batch.upserts (the rows) is not even built.
+        if (method !== 'copy') await upsertRows(client, method, key.schema, mapping, batch.upserts);
+        else if (options.insertFirst === true && batch.copyText !== '') written = await insertOrUpsert(client, options);
+        else await upsertByCopy(client, key.schema, mapping, batch.copyText);
         await deleteKeys(client, key.schema, mapping, batch.deletes);
       } catch (error) {
         if (classifyDatabaseError(error) === 'data') throw new RowsRefused('rows refused', { cause: error });
@@ -95,7 +108,25 @@ async function commitOnce(client: pg.ClientBase, options: CommitBatchOptions, is
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return { stored, deadLetters };
+  return { stored, deadLetters, written };
+}
+
+/** The insert fast path: COPY into the table in a savepoint, else roll it back and upsert. */
+async function insertOrUpsert(client: pg.ClientBase, options: CommitBatchOptions): Promise<CommittedBatch['written']> {
+  const { key, mapping, batch } = options;
+  await client.query('SAVEPOINT kalibra_insert');
+  try {
+    await insertByCopy(client, key.schema, mapping, batch.copyText);
+    await client.query('RELEASE SAVEPOINT kalibra_insert');
+    return 'inserted';
+  } catch (error) {
+    // A key that exists (23505) or a row refused as data: the upsert sorts it out (and a refused
+    // row is then isolated as usual). Anything else fails the transaction.
+    if (classifyDatabaseError(error) !== 'data') throw error;
+    await client.query('ROLLBACK TO SAVEPOINT kalibra_insert');
+  }
+  await upsertByCopy(client, key.schema, mapping, batch.copyText);
+  return 'upserted-after-insert';
 }
 
 /**

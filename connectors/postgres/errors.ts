@@ -18,6 +18,7 @@ export const SinkErrorCodes = [
   'RECORD_INVALID_KEY',    // a tombstone whose key is not `<sensor_id>|<epoch ms>`
   'RECORD_UNSTORABLE',     // text Postgres cannot store: U+0000 in text or jsonb, a lone surrogate in jsonb
   'SHUTDOWN_TIMEOUT',      // a clean shutdown did not finish in time
+  'FENCED',                // another process joined the group with this sink's instance id; this one stops
 ] as const;
 
 export type SinkErrorCode = (typeof SinkErrorCodes)[number];

@@ -1,5 +1,6 @@
 // The options of one sink, validated once at construction with errors that name the option.
-// Defaults are the issue's: batches of 5,000 records or 200 ms, whichever comes first.
+// Batches hold at most 5,000 records by default; there is no linger: a batch is written as soon
+// as the previous write has finished (natural batching, sink-runtime.ts).
 import type { KafkaConnectionOptions } from '../../topology/core/ops/index.ts';
 import { SinkError } from './errors.ts';
 import { checkIdentifier } from './identifiers.ts';
@@ -25,12 +26,6 @@ export interface SinkOptions {
   databaseUrl: string;
   kafka: KafkaConnectionOptions;
   batchSize?: number;
-  /**
-   * No longer waited for; accepted so existing configurations keep working. Batches are written
-   * as soon as there are records and the previous write has finished (natural batching): a
-   * batch fills only while the previous one is in flight, so no partial batch ever lingers.
-   */
-  batchLingerMs?: number;
   /** How often an idle sink looks for offsets past transaction markers, which arrive without a record (default 1000 ms). */
   idleCheckMs?: number;
   writeMethod?: WriteMethod;
@@ -81,7 +76,6 @@ export function resolveSinkOptions(options: SinkOptions): ResolvedSinkOptions {
     schema: checkIdentifier(options.schema ?? 'public', 'schema'),
     databaseUrl: nonEmpty(options.databaseUrl, 'databaseUrl'),
     batchSize: positiveInteger(options.batchSize ?? 5_000, 'batchSize'),
-    batchLingerMs: positiveInteger(options.batchLingerMs ?? 200, 'batchLingerMs'),
     idleCheckMs: positiveInteger(options.idleCheckMs ?? 1_000, 'idleCheckMs'),
     writeMethod: method,
     sessionTimeoutMs: positiveInteger(options.sessionTimeoutMs ?? 30_000, 'sessionTimeoutMs'),

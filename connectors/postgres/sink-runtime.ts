@@ -1,9 +1,12 @@
 // The sink: consumes one topic read_committed in a consumer group and commits records to
 // Postgres in batches, each in one transaction together with the partitions' next offsets
-// (commit-batch.ts). Batching is natural: a batch is written as soon as there are records
-// and the previous write has finished, so it grows (up to batchSize) only while the previous
-// one is in flight, and an idle sink writes a single record at once, never waiting for a
-// linger or a tick. Postgres, not Kafka, is where it resumes
+// (commit-batch.ts). Batching is natural and pipelined: a batch is written as soon as there
+// are records and the previous write has finished, and while one write is in flight the next
+// batch is being built (records taken, mapped and COPY-encoded as they arrive), so it grows (up
+// to batchSize) only while the previous one is in flight and is ready to go the moment that
+// write commits. An idle sink writes a single record at once, never waiting for a linger or a
+// tick. One write at a time: the next batch's compare-and-set expects what the previous one
+// stored, so order per partition holds. Postgres, not Kafka, is where it resumes
 // from: on every assignment, and after losing a compare-and-set, it re-reads the stored
 // offsets and reopens its record source there (the runtime's RecordSource, the one way to
 // move a partition; messages become SourceRecords through toSourceRecord). Kafka offsets
@@ -11,15 +14,17 @@
 // outages are retried with backoff (not ready meanwhile); unmappable records and rows
 // Postgres refuses are stored as dead letters with the batch and published to the DLQ
 // exactly once (dead-letter-producer.ts).
-import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';
-import { RecordSource, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
+import { FetchIsolationLevels } from '@platformatic/kafka';
+import { isKafkaError, RecordSource, RuntimeConsumer, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
 import { brokerUnreachableMessage, isBrokerUnreachable } from '../../topology/core/ops/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { DatabaseRunner } from './database-runner.ts';
-import { buildBatch } from './batch.ts';
+import { BatchBuilder } from './batch.ts';
+import type { WriteBatch } from './batch.ts';
 import { commitBatch } from './commit-batch.ts';
 import { DeadLetterPublisher } from './dead-letter-producer.ts';
+import { InsertFastPath } from './insert-fast-path.ts';
 import { SinkError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { readStoredOffsets } from './offsets-store.ts';
@@ -40,17 +45,29 @@ export class PostgresSink {
   readonly #o: ResolvedSinkOptions;
   readonly #key: OffsetsKey;
   readonly #db: DatabaseRunner;
-  readonly #consumer: Consumer<Buffer, Buffer, string, Buffer>;
+  /**
+   * The runtime's consumer, not the client's plain one: it drops every aborted transaction of a
+   * fetch (the plain one keeps only the last per producer, so earlier aborted records would
+   * reach Postgres), and when another process joins with this instance id it leaves instead of
+   * fencing the newcomer back (then this sink fails with FENCED).
+   */
+  readonly #consumer: RuntimeConsumer;
   /** The consumer's stream; reopened at the stored offsets on every reposition, dropping what the old one buffered. */
   readonly #source: RecordSource;
   readonly #dlq: DeadLetterPublisher;
   readonly #abort = new AbortController();
   /** Bumped on every (re)assignment: a batch taken in an older one does not move what this one expects. */
   #epoch = 0;
-  /** The next batch, taken from the source (at most batchSize records). */
-  #buffer: SourceRecord[] = [];
-  /** performance.now() when each buffered record was taken from the source (for the stage latency). */
+  /** The next batch, mapped and encoded as records are taken from the source (at most batchSize records). */
+  readonly #builder: BatchBuilder;
+  /** The records in the builder, in order, for the metrics. */
+  #taken: SourceRecord[] = [];
+  /** performance.now() when each record in the builder was taken from the source (for the stage latency). */
   #takenAt: number[] = [];
+  /** The write in flight (at most one); settles without rejecting, its failure kept in #writeFailure. */
+  #writing: Promise<void> | undefined;
+  #writeFailure: { error: unknown } | undefined;
+  readonly #insertFastPath = new InsertFastPath();
   /** partition → the next offset this epoch's stream should deliver (duplicates below it are dropped). */
   #nextExpected = new Map<number, bigint>();
   /** partition → next_offset as last seen in Postgres: the compare-and-set's expected value. */
@@ -61,24 +78,42 @@ export class PostgresSink {
   #stopping: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
+  #fail: (error: SinkError) => void = () => undefined;
+  /** Resolves when the sink stopped for good because of an error (FENCED); never rejects. */
+  readonly failed: Promise<SinkError> = new Promise((resolve) => { this.#fail = resolve; });
 
   constructor(options: SinkOptions) {
     this.#o = resolveSinkOptions(options);
     const o = this.#o;
     this.#key = { schema: o.schema, connector: o.connector, topic: o.topic };
+    // The COPY method writes the encoded text; only unnest needs the rows themselves.
+    this.#builder = new BatchBuilder(o.mapping, { keepRows: o.writeMethod !== 'copy' });
     this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
-    this.#consumer = new Consumer({
+    this.#consumer = new RuntimeConsumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
       rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1,
       ...(o.instanceId === undefined ? {} : { groupInstanceId: o.instanceId }),
       deserializers: sourceDeserializers,
+      // Offsets come from Postgres (mode 'manual'); committed ones are only read as a fallback.
+      stableOffsetsTimeoutMs: o.sessionTimeoutMs * 2,
     });
     // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
     // stream's highWaterMark) and bound what is held in memory beyond one batch.
     this.#source = new RecordSource(this.#consumer, [o.topic], o.batchSize,
       { maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION });
     this.#consumer.on('consumer:group:join', () => { this.#onAssignment(); });
+    this.#consumer.on('consumer:heartbeat:error', ({ error }) => {
+      if (!isKafkaError(error, 'FENCED_INSTANCE_ID')) return;
+      // Another process joined with our instance id (a second replica with the same id, or our
+      // replacement while we were paused): that one owns the partitions now. The consumer has
+      // already left the group; rejoining would fence the newcomer back, so this sink stops.
+      const fenced = new SinkError('FENCED',
+        `another process joined group '${o.groupId}' with instance id '${o.instanceId ?? ''}'; this sink stops`, { cause: error });
+      o.logger.error('fenced by another member with the same instance id; stopping', { error: fenced.message });
+      this.#fail(fenced);
+      void this.stop().catch(() => undefined);
+    });
     this.#consumer.on('error', (error: Error) => {
       o.logger.error('consumer group membership failed; rejoining', { error: error.message });
       this.#rejoinNeeded = true;
@@ -169,23 +204,69 @@ export class PostgresSink {
 
   async #run(): Promise<void> {
     let failures = 0;
-    while (!this.#stoppingNow) {
-      try {
-        if (this.#rejoinNeeded) {
-          await this.#consumer.joinGroup({}); // stays needed (and is retried) if this throws
-          this.#rejoinNeeded = false;
+    try {
+      while (!this.#stoppingNow) {
+        try {
+          if (this.#rejoinNeeded || this.#repositionNeeded) {
+            // Nothing moves under a write in flight: it commits (or not) first, then the stored offsets are re-read.
+            await this.#writing;
+            this.#throwWriteFailure();
+            if (this.#rejoinNeeded) {
+              await this.#consumer.joinGroup({}); // stays needed (and is retried) if this throws
+              this.#rejoinNeeded = false;
+            }
+            if (this.#repositionNeeded) await this.#reposition();
+          } else {
+            await this.#step();
+          }
+          failures = 0;
+        } catch (error) {
+          // Nothing was committed by a failed step; it is retried from Postgres's offsets.
+          this.#o.logger.error('sink step failed; retrying', { error: (error as Error).message });
+          this.#repositionNeeded = true;
+          await sleep(backoffDelay(failures++), this.#abort.signal);
         }
-        if (this.#repositionNeeded) await this.#reposition();
-        else if (await this.#waitForBatch()) await this.#flush();
-        failures = 0;
-      } catch (error) {
-        // Nothing was committed by a failed step; it is retried from Postgres's offsets.
-        this.#o.logger.error('sink step failed; retrying', { error: (error as Error).message });
-        this.#repositionNeeded = true;
-        await sleep(backoffDelay(failures++), this.#abort.signal);
+        this.#o.metrics?.ready.set(this.ready ? 1 : 0);
       }
-      this.#o.metrics?.ready.set(this.ready ? 1 : 0);
+    } finally {
+      await this.#writing; // the open batch finishes or rolls back
     }
+  }
+
+  #throwWriteFailure(): void {
+    const failure = this.#writeFailure;
+    this.#writeFailure = undefined;
+    if (failure !== undefined) throw failure.error;
+  }
+
+  /**
+   * One turn of the pipeline. Takes what the source has into the next batch (mapping and
+   * encoding it now, while the previous batch is being written); starts writing it as soon as
+   * no write is in flight and there is a record (or offsets to move past transaction markers).
+   * Waits only when there is nothing to do: for a record (or the write in flight, which wakes
+   * the source when it settles), or every idleCheckMs on an idle sink, to store offsets past
+   * transaction markers, which arrive without a record. Never waits for a linger.
+   */
+  async #step(): Promise<void> {
+    this.#throwWriteFailure();
+    const failure = this.#source.failure;
+    if (failure !== undefined) {
+      this.#o.logger.warn('consumer stream failed; reopening from stored offsets', { error: (failure as Error).message });
+      this.#repositionNeeded = true;
+      return;
+    }
+    this.#takeRecords();
+    if (this.#writing !== undefined) {
+      // Full: nothing more to take until the write in flight commits.
+      if (this.#builder.size >= this.#o.batchSize) await this.#writing;
+      else await this.#source.wait(this.#o.idleCheckMs);
+      return;
+    }
+    if (this.#builder.size > 0 || this.#drainedPositions().size > 0) {
+      this.#startWrite();
+      return;
+    }
+    await this.#source.wait(this.#o.idleCheckMs);
   }
 
   /** Re-reads the stored offsets of the assigned partitions and reopens the source there. */
@@ -208,44 +289,24 @@ export class PostgresSink {
   }
 
   #clearBuffer(): void {
-    this.#buffer = [];
+    this.#builder.clear();
+    this.#taken = [];
     this.#takenAt = [];
   }
 
   /** Moves records from the source into the next batch, up to batchSize, dropping any below what is expected. */
   #takeRecords(): void {
     const now = performance.now();
-    while (this.#buffer.length < this.#o.batchSize) {
+    while (this.#builder.size < this.#o.batchSize) {
       const message = this.#source.take();
       if (message === undefined) return;
       const partition = message.partition;
       if (message.offset < (this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? 0n)) continue;
       this.#nextExpected.set(partition, message.offset + 1n);
-      this.#buffer.push(toSourceRecord(message));
+      const record = toSourceRecord(message);
+      this.#builder.add(record);
+      this.#taken.push(record);
       this.#takenAt.push(now);
-    }
-  }
-
-  /**
-   * Resolves true when a batch is due: as soon as there is a record (the previous write has
-   * finished, since this runs between writes), or offsets to move past transaction markers.
-   * Records that arrived during the previous write are all in the source's buffer by now, so
-   * the batch is as big as the write time made it (natural batching); nothing here waits for
-   * a linger. Only an idle sink waits, woken by the next record (or every idleCheckMs, to
-   * store offsets past transaction markers, which arrive without a record).
-   */
-  async #waitForBatch(): Promise<boolean> {
-    for (;;) {
-      if (this.#stoppingNow || this.#repositionNeeded || this.#rejoinNeeded) return false;
-      const failure = this.#source.failure;
-      if (failure !== undefined) {
-        this.#o.logger.warn('consumer stream failed; reopening from stored offsets', { error: (failure as Error).message });
-        this.#repositionNeeded = true;
-        return false;
-      }
-      this.#takeRecords();
-      if (this.#buffer.length > 0 || this.#drainedPositions().size > 0) return true;
-      await this.#source.wait(this.#o.idleCheckMs);
     }
   }
 
@@ -256,7 +317,7 @@ export class PostgresSink {
    */
   #drainedPositions(): Map<number, bigint> {
     const positions = new Map<number, bigint>();
-    if (this.#buffer.length > 0) return positions;
+    if (this.#builder.size > 0) return positions;
     for (const partition of this.#assigned) {
       const position = this.#source.fetchPosition(this.#o.topic, partition);
       const floor = this.#nextExpected.get(partition) ?? this.#stored.get(partition) ?? -1n;
@@ -267,20 +328,36 @@ export class PostgresSink {
     return positions;
   }
 
-  async #flush(): Promise<void> {
+  /** Seals the next batch and starts writing it; the loop goes on building the one after. */
+  #startWrite(): void {
     const epoch = this.#epoch;
-    const records = this.#buffer.splice(0, this.#o.batchSize);
-    const takenAt = this.#takenAt.splice(0, records.length);
-    const batch = buildBatch(this.#o.mapping, records);
+    const batch = this.#builder.seal();
+    const records = this.#taken;
+    const takenAt = this.#takenAt;
+    this.#taken = [];
+    this.#takenAt = [];
+    // The builder is empty now: if the source is drained too, its positions are where this batch ends.
     const advanceTo = new Map(batch.nextOffsets);
     for (const [partition, position] of this.#drainedPositions()) {
       if (position > (advanceTo.get(partition) ?? -1n)) advanceTo.set(partition, position);
     }
+    this.#writing = this.#write(epoch, batch, advanceTo, records, takenAt)
+      .catch((error: unknown) => { this.#writeFailure = { error }; })
+      .finally(() => {
+        this.#writing = undefined;
+        this.#source.wakeUp();
+      });
+  }
+
+  async #write(epoch: number, batch: WriteBatch, advanceTo: Map<number, bigint>, records: SourceRecord[], takenAt: number[]): Promise<void> {
+    // Read when the write starts, not when the batch was built: the previous write has committed by now.
+    const expected = new Map(this.#stored);
+    const insertFirst = this.#o.writeMethod === 'copy' && this.#insertFastPath.next();
     const started = performance.now();
     let committed: Awaited<ReturnType<typeof commitBatch>> | undefined;
     try {
       committed = await this.#db.run('commit batch', (client) => commitBatch(client, {
-        key: this.#key, mapping: this.#o.mapping, method: this.#o.writeMethod, expected: this.#stored, advanceTo, batch,
+        key: this.#key, mapping: this.#o.mapping, method: this.#o.writeMethod, expected, advanceTo, batch, insertFirst,
       }));
     } catch (error) {
       if (!(error instanceof SinkError && error.code === 'OFFSET_CONFLICT')) throw error;
@@ -290,12 +367,13 @@ export class PostgresSink {
       return;
     }
     if (committed === undefined) return; // stopping: the transaction was rolled back
-    const { stored, deadLetters } = committed;
+    const { stored, deadLetters, written } = committed;
+    if (insertFirst) this.#insertFastPath.record(written);
     if (deadLetters.length > 0) this.#dlq.wakeUp();
     const committedAt = performance.now();
     const latencyMs = committedAt - started;
     if (epoch === this.#epoch) for (const [partition, next] of stored) this.#stored.set(partition, next);
-    this.#reportBatch(records, deadLetters.map((d) => d.error.code), stored, latencyMs);
+    this.#reportBatch(records, deadLetters.map((d) => d.error.code), stored, latencyMs, written);
     this.#o.metrics?.recordsLatency(records, takenAt, committedAt, Date.now());
     // Only for monitoring (lag in the usual tools); Postgres is the source of truth.
     const commits = [...stored].map(([partition, offset]) => ({ topic: this.#o.topic, partition, offset, leaderEpoch: -1 }));
@@ -306,10 +384,11 @@ export class PostgresSink {
     }
   }
 
-  #reportBatch(records: SourceRecord[], deadLettered: string[], stored: Map<number, bigint>, latencyMs: number): void {
+  #reportBatch(records: SourceRecord[], deadLettered: string[], stored: Map<number, bigint>, latencyMs: number,
+    written: string): void {
     this.#o.metrics?.batchCommitted(records.map((record) => record.partition), deadLettered, latencyMs);
     this.#o.logger.debug('batch committed', {
-      records: records.length, deadLettered: deadLettered.length, latencyMs: Math.round(latencyMs),
+      records: records.length, deadLettered: deadLettered.length, latencyMs: Math.round(latencyMs), written,
       offsets: Object.fromEntries([...stored].map(([p, o]) => [p, o.toString()])),
     });
   }

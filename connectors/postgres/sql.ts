@@ -41,6 +41,11 @@ export function copyIntoStageSql(schema: string, mapping: Mapping): string {
   return `COPY "${stageTableName(schema, mapping)}" (${columnList(mapping)}) FROM STDIN`;
 }
 
+/** COPY straight into the table: the insert fast path for batches whose keys are all new. */
+export function copyIntoTableSql(schema: string, mapping: Mapping): string {
+  return `COPY ${qualified(schema, mapping.table)} (${columnList(mapping)}) FROM STDIN`;
+}
+
 export function upsertFromStageSql(schema: string, mapping: Mapping): string {
   return `INSERT INTO ${qualified(schema, mapping.table)} (${columnList(mapping)}) `
     + `SELECT ${columnList(mapping)} FROM "${stageTableName(schema, mapping)}" ${onConflictUpdate(mapping)}`;
@@ -57,14 +62,30 @@ export function deleteKeysSql(schema: string, mapping: Mapping): string {
 }
 
 const escapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const needsEscape = /[\\\n\r\t]/;
+const toEscape = /[\\\n\r\t]/g;
+const escape = (c: string): string => escapes[c] ?? c;
 
-/** One line of COPY's text format: tab-separated, `\N` for NULL, backslash escapes. */
+/** Reused by copyTextLine: one array for every line, never one per row. */
+const cells: string[] = [];
+
+/**
+ * One line of COPY's text format: tab-separated, `\N` for NULL, backslash escapes. On the sink's
+ * hot path: a string is only rewritten when it holds a character to escape (a test that
+ * allocates nothing), and the line is made by one join, so it is a flat string rather than a
+ * chain of concatenations that would live, node by node, until the batch is written.
+ */
 export function copyTextLine(row: Row): string {
-  return `${row.map((cell) => {
-    if (cell === null) return '\\N';
-    if (typeof cell === 'number') return String(cell);
-    return cell.replace(/[\\\n\r\t]/g, (c) => escapes[c] ?? c);
-  }).join('\t')}\n`;
+  const n = row.length;
+  cells.length = n;
+  for (let i = 0; i < n; i++) {
+    const cell = row[i];
+    if (cell === null || cell === undefined) cells[i] = '\\N';
+    else if (typeof cell === 'number') cells[i] = String(cell);
+    else cells[i] = needsEscape.test(cell) ? cell.replace(toEscape, escape) : cell;
+  }
+  cells[n - 1] += '\n';
+  return cells.join('\t');
 }
 
 export function readOffsetsSql(schema: string): string {

@@ -101,14 +101,52 @@ export function timestampMs(value: unknown, field: string): number {
   return ms;
 }
 
+const DIGIT_0 = 48;
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by the `length` ASCII digits of `text` at `from`, or -1. */
+function digits(text: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = text.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * True when `value` already is what toISOString() would make of it: `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * naming a real instant in years 1 to 9999. Every calibrated reading's timestamps are written so;
+ * they are then passed on as they are, without a regex, a Date.parse and a toISOString. Anything
+ * else (another zone, no milliseconds, 24:00, February 30) goes the general way.
+ */
+function isCanonicalTimestamp(value: string): boolean {
+  if (value.length !== 24 || value.charCodeAt(23) !== 90 /* Z */ || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45
+    || value.charCodeAt(10) !== 84 /* T */ || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46) return false;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return false;
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && digits(value, 20, 3) >= 0;
+}
+
 /** The timestamp as the ISO string the writers send to Postgres (millisecond precision). */
 export function requiredTimestamp(object: JsonObject, field: string): string {
-  return new Date(timestampMs(object[field], field)).toISOString();
+  const value = object[field];
+  if (typeof value === 'string' && isCanonicalTimestamp(value)) return value;
+  return new Date(timestampMs(value, field)).toISOString();
 }
 
 export function optionalTimestamp(object: JsonObject, field: string): string | null {
   const value = object[field];
   if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && isCanonicalTimestamp(value)) return value;
   return new Date(timestampMs(value, field)).toISOString();
 }
 

@@ -3,6 +3,7 @@
 // Rejects only what cannot be stored faithfully; plausibility is the calibrator's job.
 import type { SourceRecord } from '../../../topology/index.ts';
 import { extraJson, optionalString, parseObject, requiredNumber, requiredString, requiredTimestamp } from './fields.ts';
+import type { JsonObject } from './fields.ts';
 import type { Mapping, Row } from './mapping.ts';
 
 const known = new Set(['sensor_id', 'ts', 'value', 'unit']);
@@ -22,7 +23,9 @@ export const rawMapping: Mapping = {
   ],
   toRow(record: SourceRecord & { value: Buffer }): Row {
     const reading = parseObject(record.value);
-    const extra = Object.fromEntries(Object.entries(reading).filter(([field]) => !known.has(field)));
+    // A plain loop: no entry arrays per record. Null prototype, so a field named __proto__ is data.
+    const extra: JsonObject = Object.create(null) as JsonObject;
+    for (const field of Object.keys(reading)) if (!known.has(field)) extra[field] = reading[field];
     return [
       requiredString(reading, 'sensor_id'),
       requiredTimestamp(reading, 'ts'),

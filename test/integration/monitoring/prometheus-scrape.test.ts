@@ -116,7 +116,7 @@ describe('dashboards and alerts against a real Prometheus scraping the real pipe
     writeAtomically(profiles, `${SENSOR}.yaml`, profileYaml(profile));
     const env = {
       KALIBRA_TOPIC_RAW: raw, KALIBRA_TOPIC_CALIBRATED: calibrated, KALIBRA_TOPIC_DLQ: dlq, KALIBRA_TOPIC_REPLAY_STATE: state,
-      KALIBRA_SINK_SCHEMA: schema, KALIBRA_GATE_SCHEMA: schema, KALIBRA_PROFILES_DIR: profiles, KALIBRA_SINK_BATCH_LINGER: '50ms',
+      KALIBRA_SINK_SCHEMA: schema, KALIBRA_GATE_SCHEMA: schema, KALIBRA_PROFILES_DIR: profiles,
     };
 
     const stages = {

@@ -54,7 +54,7 @@ describe('an idle pipeline', () => {
       const s = new PostgresSink({
         mapping, topic: mapping === 'raw' ? raw : calibrated, dlqTopic: dlq, schema, databaseUrl: databaseUrl(),
         groupId: uniqueName(`idle-${mapping}-sink`), kafka: { bootstrapBrokers: brokers(), clientId: uniqueName(`idle-${mapping}-sink`) },
-        sessionTimeoutMs: 10_000, batchLingerMs: TIMER_MS, idleCheckMs: TIMER_MS, metrics: new SinkMetrics(registry),
+        sessionTimeoutMs: 10_000, idleCheckMs: TIMER_MS, metrics: new SinkMetrics(registry),
       });
       onTestFinished(async () => { await s.stop(); });
       return s;

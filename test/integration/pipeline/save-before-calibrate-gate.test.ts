@@ -11,12 +11,14 @@ import { produce, sinkSchema } from '../../helpers/sink-fixtures.ts';
 import { createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack.ts';
 
 const PARTITIONS = 2;
-// The raw sink commits often (small batches) but leaves each partial batch waiting a second,
-// while the calibrated sink writes at once: a gate that admitted even one offset too early
-// would put a calibrated row in the table up to a second before its raw row (checked by
-// mutating the gate to admit next_offset + 1: the trigger and the poller then catch it).
-const SLOW_RAW_SINK = { KALIBRA_SINK_BATCH_SIZE: '7', KALIBRA_SINK_BATCH_LINGER: '1s' };
-const FAST_CALIBRATED_SINK = { KALIBRA_SINK_BATCH_SIZE: '50', KALIBRA_SINK_BATCH_LINGER: '10ms' };
+// Both sinks write a batch as soon as the previous write has finished (no linger). The raw sink
+// commits at most 7 records per transaction, so its offset moves in many small steps while the
+// calibrator waits on the gate: a gate that admitted even one offset too early would let a
+// calibrated row be written while its raw row is still in a later raw batch (checked by
+// mutating the gate to admit next_offset + 1: the trigger catches it; the 50 ms poller, whose
+// window is now one raw write of milliseconds, may not).
+const SMALL_RAW_BATCHES = { KALIBRA_SINK_BATCH_SIZE: '7' };
+const CALIBRATED_SINK = { KALIBRA_SINK_BATCH_SIZE: '50' };
 
 async function pipeline(): Promise<{ env: Record<string, string>; schema: string; calibrated: string; raw: string }> {
   const raw = uniqueName('gate-raw');
@@ -51,7 +53,7 @@ describe('the save-before-calibrate gate across bin/sink and bin/calibrator', ()
     const reader = await readCommitted(calibrated);
 
     const calibrator = spawnStage('calibrator', [], env, 'calibrator');
-    const calibratedSink = spawnStage('sink', ['--mapping', 'calibrated'], { ...env, ...FAST_CALIBRATED_SINK }, 'calibrated-sink');
+    const calibratedSink = spawnStage('sink', ['--mapping', 'calibrated'], { ...env, ...CALIBRATED_SINK }, 'calibrated-sink');
     await started(calibrator, 'the calibrator');
     await started(calibratedSink, 'the calibrated sink');
     const port = await opsPort(calibrator);
@@ -65,7 +67,7 @@ describe('the save-before-calibrate gate across bin/sink and bin/calibrator', ()
     expect(await rowCount(client, schema, 'calibrated_readings')).toBe(0);
     expect(await metricValue(port, 'kalibra_records_out_total')).toBe(0);
 
-    const rawSink = spawnStage('sink', ['--mapping', 'raw'], { ...env, ...SLOW_RAW_SINK }, 'raw-sink');
+    const rawSink = spawnStage('sink', ['--mapping', 'raw'], { ...env, ...SMALL_RAW_BATCHES }, 'raw-sink');
     await started(rawSink, 'the raw sink');
     await waitFor(async () => await rowCount(client, schema, 'calibrated_readings') === 200,
       { timeoutMs: 60_000, message: 'the first 200 calibrated rows' });
@@ -98,7 +100,7 @@ describe('the save-before-calibrate gate across bin/sink and bin/calibrator', ()
     const reader = await readCommitted(calibrated);
 
     const calibrator = spawnStage('calibrator', ['--no-gate'], env, 'calibrator');
-    const calibratedSink = spawnStage('sink', ['--mapping', 'calibrated'], { ...env, ...FAST_CALIBRATED_SINK }, 'calibrated-sink');
+    const calibratedSink = spawnStage('sink', ['--mapping', 'calibrated'], { ...env, ...CALIBRATED_SINK }, 'calibrated-sink');
     await started(calibrator, 'the calibrator');
     await started(calibratedSink, 'the calibrated sink');
 

@@ -9,19 +9,19 @@ function parse(argv: string[], env: Record<string, string> = {}): ReturnType<typ
 }
 
 describe('bin/sink options', () => {
-  it('default to the raw topic, batches of 5,000 records or 200 ms, COPY, and the hostname as static member id', () => {
+  it('default to the raw topic, batches of at most 5,000 records, COPY, and the hostname as static member id', () => {
     expect(parse(['--mapping', 'raw'])).toMatchObject({
-      mapping: 'raw', topic: 'readings.raw', dlqTopic: 'readings.dlq', schema: 'public', batchSize: 5_000, batchLingerMs: 200,
+      mapping: 'raw', topic: 'readings.raw', dlqTopic: 'readings.dlq', schema: 'public', batchSize: 5_000,
       writeMethod: 'copy', databaseUrl: 'postgres://postgres@127.0.0.1:5432/kalibra', connector: undefined,
     });
   });
 
   it('read the calibrated topic for the calibrated mapping, and the sink settings from the environment', () => {
     expect(parse(['--mapping', 'calibrated'], {
-      KALIBRA_TOPIC_CALIBRATED: 'cal', KALIBRA_SINK_BATCH_LINGER: '1s', KALIBRA_SINK_WRITE_METHOD: 'unnest',
+      KALIBRA_TOPIC_CALIBRATED: 'cal', KALIBRA_SINK_BATCH_SIZE: '1000', KALIBRA_SINK_WRITE_METHOD: 'unnest',
       KALIBRA_SINK_SCHEMA: 'kalibra', KALIBRA_INSTANCE_ID: 'sink-0', KALIBRA_SINK_CONNECTOR: 'cal-sink',
     })).toMatchObject({
-      mapping: 'calibrated', topic: 'cal', batchLingerMs: 1_000, writeMethod: 'unnest', schema: 'kalibra', instanceId: 'sink-0', connector: 'cal-sink',
+      mapping: 'calibrated', topic: 'cal', batchSize: 1_000, writeMethod: 'unnest', schema: 'kalibra', instanceId: 'sink-0', connector: 'cal-sink',
     });
   });
 

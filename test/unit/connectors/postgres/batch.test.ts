@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildBatch } from '../../../../connectors/postgres/batch.ts';
+import { BatchBuilder, buildBatch } from '../../../../connectors/postgres/batch.ts';
 import { rawMapping } from '../../../../connectors/postgres/mappings/raw.ts';
+import { copyText } from '../../../../connectors/postgres/row-writers.ts';
 import type { SourceRecord } from '../../../../topology/core/task.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -48,5 +49,29 @@ describe('building a batch', () => {
   it('treats readings at the same instant written as ISO and as epoch ms as one key', () => {
     const iso: SourceRecord = { ...rec(0, 1, 'a', T0, 0), value: Buffer.from(JSON.stringify({ sensor_id: 'a', ts: '2026-01-01T00:00:00Z', value: 9 })) };
     expect(buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), iso]).upserts.map((row) => row[2])).toEqual([9]);
+  });
+});
+
+describe('the COPY text of a batch', () => {
+  it('is the COPY text of its upserts, also when a later record overwrote a key', () => {
+    const plain = buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), rec(0, 1, 'b', T0, 2)]);
+    expect(plain.copyText).toBe(copyText(plain.upserts));
+    const overwritten = buildBatch(rawMapping, [rec(0, 0, 'a', T0, 1), rec(0, 1, 'b', T0, 2), rec(0, 2, 'a', T0, 3), rec(0, 3, 'b', T0, null)]);
+    expect(overwritten.upserts.map((row) => row[2])).toEqual([3]);
+    expect(overwritten.copyText).toBe(copyText(overwritten.upserts));
+  });
+});
+
+describe('a batch built without keeping rows (the COPY method)', () => {
+  it('has the same COPY text, and maps its sources again to the same rows when they are asked for', () => {
+    const records = [rec(0, 0, 'a', T0, 1), rec(0, 1, 'b', T0, 2), rec(0, 2, 'a', T0, 3), rec(1, 0, 'c', T0, null), rec(1, 1, 'd', T0, 'nonsense')];
+    const kept = buildBatch(rawMapping, records);
+    const builder = new BatchBuilder(rawMapping, { keepRows: false });
+    for (const record of records) builder.add(record);
+    const lean = builder.seal();
+    expect(lean.copyText).toBe(kept.copyText);
+    expect(lean.upserts).toEqual(kept.upserts);
+    expect(lean.deletes).toEqual(kept.deletes);
+    expect(lean.deadLetters.map((d) => d.record.offset)).toEqual(kept.deadLetters.map((d) => d.record.offset));
   });
 });

@@ -8,13 +8,13 @@ const valid: SinkOptions = {
 };
 
 describe('sink options', () => {
-  it('defaults to batches of 5,000 records or 200 ms and names the connector after the mapping', () => {
-    expect(resolveSinkOptions(valid)).toMatchObject({ batchSize: 5000, batchLingerMs: 200, connector: 'kalibra-sink-raw', groupId: 'kalibra-sink-raw', schema: 'public' });
+  it('defaults to batches of at most 5,000 records and names the connector after the mapping', () => {
+    expect(resolveSinkOptions(valid)).toMatchObject({ batchSize: 5000, connector: 'kalibra-sink-raw', groupId: 'kalibra-sink-raw', schema: 'public' });
   });
 
   it.each([
     [{ batchSize: 0 }, 'batchSize'],
-    [{ batchLingerMs: 1.5 }, 'batchLingerMs'],
+    [{ idleCheckMs: 1.5 }, 'idleCheckMs'],
     [{ schema: 'Bad-Name' }, 'schema'],
     [{ topic: '' }, 'topic'],
     [{ mapping: 'other' as 'raw' }, 'mapping'],
