@@ -67,7 +67,11 @@ export class TaskManager {
   async start(batch: TransactionBatch): Promise<void> {
     this.#consumer = this.#createConsumer();
     this.#driver = new TaskDriver(this.#options, batch);
-    this.#source = new RecordSource(this.#consumer, this.#options.taskFactory.sourceTopics, this.#options.commitMaxRecords * 2);
+    // Back-pressure: fetching pauses at 2 × commitMaxRecords buffered records, and one fetch
+    // brings at most fetchMaxBytes (the client's default is 50 MB per partition).
+    const o = this.#options;
+    this.#source = new RecordSource(this.#consumer, o.taskFactory.sourceTopics, o.commitMaxRecords * 2,
+      { maxBytes: o.fetchMaxBytes, maxBytesPerPartition: Math.min(o.fetchMaxBytes, 2 ** 20) });
     await this.#open({ mode: 'committed' });
   }
 
