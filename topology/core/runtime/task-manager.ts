@@ -21,6 +21,7 @@ import { createRuntimeConsumer } from './runtime-consumer.ts';
 import type { RuntimeConsumer } from './runtime-consumer.ts';
 import type { RuntimeLifecycle } from './runtime-state.ts';
 import { TaskDriver } from './task-driver.ts';
+import { partitionKey } from './transaction-batch.ts';
 import type { TransactionBatch } from './transaction-batch.ts';
 
 export class TaskManager {
@@ -36,8 +37,8 @@ export class TaskManager {
   commitRequested = false;
   /** The last failed heartbeat, until one succeeds again: the quickest sign that the broker is gone. */
   #heartbeatFailure: { since: number; error: string } | undefined;
-  /** `${topic}:${partition}` → next offset to process, for records taken since the source was last opened. */
-  readonly #positions = new Map<string, bigint>();
+  /** `${topic}:${partition}` → the last record taken since the source was last opened (its offset + 1 is next). */
+  readonly #positions = new Map<string, RuntimeMessage>();
 
   constructor(options: ResolvedRuntimeOptions, lifecycle: RuntimeLifecycle, afterOpen: () => Promise<void>) {
     this.#options = options;
@@ -79,7 +80,7 @@ export class TaskManager {
   process(message: RuntimeMessage, batch: TransactionBatch, skip: boolean): void {
     if (skip) batch.track(message);
     else this.#driver!.process(message, batch);
-    this.#positions.set(`${message.topic}:${message.partition}`, message.offset + 1n);
+    this.#positions.set(partitionKey(message.topic, message.partition), message);
   }
 
   punctuate(now: number, batch: TransactionBatch): void {
@@ -122,7 +123,8 @@ export class TaskManager {
     const unknown = new Map<string, number[]>();
     for (const { topic, partitions } of this.#consumer!.assignments ?? []) {
       for (const partition of partitions) {
-        const position = this.#positions.get(`${topic}:${partition}`);
+        const last = this.#positions.get(partitionKey(topic, partition));
+        const position = last === undefined ? undefined : last.offset + 1n;
         owned.push({ topic, partition, position });
         if (position === undefined) unknown.set(topic, [...(unknown.get(topic) ?? []), partition]);
       }
