@@ -8,7 +8,8 @@
 // warm-up of the JVM and the group join are left out. Writes its section of bench/RESULTS.md.
 //
 // Environment: BENCH_RECORDS (default 1,000,000; smaller only for a smoke run), BENCH_RUNS
-// (default 3, the order rotates between runs), BENCH_CONTENDERS (default bare,kalibra,kafka-streams),
+// (default 3, the order rotates between runs), BENCH_CONTENDERS (default bare,kalibra,kafka-streams;
+// add bare-confluent with BENCH_CONFLUENT_MODULE=<a built @confluentinc/kafka-javascript>),
 // BENCH_PROFILE=<dir> (Node contenders run with --cpu-prof into <dir>), BENCH_NO_RESULTS=1
 // (print, do not write RESULTS.md).
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,12 +33,14 @@ const name = (what: string): string => `bench-eos-${what}-${suffix}`;
 const JAR = join(here, 'kafka-streams-eos', 'target', 'kafka-streams-eos.jar');
 
 const CONTENDERS = {
-  'bare': 'bare @platformatic/kafka loop: consume → map → produce → commit offsets (no transactions; the limit)',
+  'bare': 'bare @platformatic/kafka loop: consume → map → produce → commit offsets (no transactions; the limit; the runtime\'s client settings)',
+  'bare-confluent': 'bare @confluentinc/kafka-javascript loop (librdkafka; the same loop, its KafkaJS API)',
   'kalibra': 'Kalibra StreamsRuntime, exactly_once, defaults',
   'kafka-streams': 'Kafka Streams 4.3.1, exactly_once_v2, commit.interval.ms 100, one stream thread',
 } as const;
 type Contender = keyof typeof CONTENDERS;
-const contenders = (process.env.BENCH_CONTENDERS ?? 'bare,kalibra,kafka-streams').split(',') as Contender[];
+const defaultContenders = ['bare', 'kalibra', 'kafka-streams', ...(process.env.BENCH_CONFLUENT_MODULE ? ['bare-confluent'] : [])];
+const contenders = (process.env.BENCH_CONTENDERS?.split(',') ?? defaultContenders) as Contender[];
 for (const c of contenders) if (!(c in CONTENDERS)) throw new Error(`BENCH_CONTENDERS: unknown contender '${c}' (${Object.keys(CONTENDERS).join(', ')})`);
 
 function value(id: number): Buffer {

@@ -31,7 +31,7 @@ export interface BenchProcess {
   readonly exited: Promise<number | null>;
 }
 
-function spawnBin(name: string, command: string, args: string[], env: Record<string, string>): BenchProcess {
+export function spawnBin(name: string, command: string, args: string[], env: Record<string, string>): BenchProcess {
   const child = spawn(join(root, 'bin', command), args, {
     cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: databaseUrl, KALIBRA_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +44,7 @@ function spawnBin(name: string, command: string, args: string[], env: Record<str
   return { name, child, output: () => output, exited };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -89,16 +89,26 @@ export interface PipelineUnderTest {
   /** Process name → its /metrics port. */
   readonly ports: Map<string, number>;
   readonly env: Record<string, string>;
+  /** The calibrators' consumer group (what bin/replay moves). */
+  readonly calibratorGroup: string;
   close(): Promise<void>;
 }
 
-export async function startPipeline(sensors: number): Promise<PipelineUnderTest> {
+export interface PipelineShape {
+  /** Calibrator processes in one group, sharing the raw topic's partitions (default 1). */
+  calibrators?: number;
+  /** Partitions of the raw and calibrated topics (default 4). */
+  partitions?: number;
+}
+
+export async function startPipeline(sensors: number, shape: PipelineShape = {}): Promise<PipelineUnderTest> {
+  const partitions = shape.partitions ?? PARTITIONS;
   const id = `bench-${randomBytes(4).toString('hex')}`;
   const topics = { raw: `${id}.raw`, calibrated: `${id}.calibrated`, dlq: `${id}.dlq`, state: `${id}.replay-state` };
   const schema = id.replace('-', '_');
   const admin = new Admin({ clientId: id, bootstrapBrokers: brokers });
   const compact = [{ name: 'cleanup.policy', value: 'compact' }];
-  await admin.createTopics({ topics: [topics.raw, topics.calibrated], partitions: PARTITIONS, replicas: 1, configs: compact });
+  await admin.createTopics({ topics: [topics.raw, topics.calibrated], partitions, replicas: 1, configs: compact });
   await admin.createTopics({ topics: [topics.dlq], partitions: 1, replicas: 1 });
   await admin.createTopics({ topics: [topics.state], partitions: 1, replicas: 1, configs: compact });
   await admin.close();
@@ -124,7 +134,11 @@ export async function startPipeline(sensors: number): Promise<PipelineUnderTest>
   // The gate reads the raw sink's offsets: the raw sink first, as in production.
   await launch('raw sink', 'sink', ['--mapping', 'raw'], { KALIBRA_GROUP_ID: `${id}-raw`, KALIBRA_INSTANCE_ID: `${id}-raw` });
   await launch('calibrated sink', 'sink', ['--mapping', 'calibrated'], { KALIBRA_GROUP_ID: `${id}-cal`, KALIBRA_INSTANCE_ID: `${id}-cal` });
-  await launch('calibrator', 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator` });
+  const calibrators = shape.calibrators ?? 1;
+  for (let i = 0; i < calibrators; i++) {
+    const name = calibrators === 1 ? 'calibrator' : `calibrator ${i + 1}`;
+    await launch(name, 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator-${i}` });
+  }
 
   const close = async (): Promise<void> => {
     for (const proc of processes.reverse()) {
@@ -141,7 +155,7 @@ export async function startPipeline(sensors: number): Promise<PipelineUnderTest>
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
   };
-  return { topics, schema, processes, ports, env, close };
+  return { topics, schema, processes, ports, env, calibratorGroup: `${id}-calibrator`, close };
 }
 
 /** bin/simulate at `rate` readings/s for `durationMs`, no duplicates or malformed messages; resolves with what it sent and its CPU. */

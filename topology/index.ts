@@ -56,7 +56,7 @@ export { RecordSource, sourceDeserializers, toSourceRecord } from './core/runtim
 export type { RuntimeMessage, SourceConsumer, SourceFetchOptions, SourceStart } from './core/runtime/record-source.ts';
 export type { Gate } from './core/gate.ts';
 // Producer options every transactional producer needs with @platformatic/kafka 1.35 (used by the sink's DLQ publisher)
-export { clientAddPartitionsToTxn, freshProducerIdentity } from './core/client-workarounds.ts';
+export { clientAddPartitionsToTxn, contiguousFetchResponses, freshProducerIdentity } from './core/client-workarounds.ts';
 export type { RuntimeMetrics } from './core/metrics.ts';
 export { noopMetrics } from './core/metrics.ts';
 

@@ -71,7 +71,7 @@ function flattenedFetch(api: ClientApi): ClientApi {
  * pieces), and every read of it (each varint of each record) first walks the chunk list from
  * the start to find its offset: decoding a 1 MiB response costs O(records × chunks). Under a
  * backlog that was the biggest single cost of the runtime (readVarInt, readInt8 and slice: a
- * quarter of its CPU profile; topology/core/runtime/README.md#where-the-time-goes). Joins the
+ * quarter of its CPU profile; topology/core/runtime/README.md, "Where the time goes"). Joins the
  * chunks into one buffer before the client parses a Fetch response, once per response (O(size)),
  * so every read finds its offset at once. Nothing else changes: the same parser, the same records.
  * Proven by test/unit/core/client-workarounds.test.ts (reads by chunk count) and

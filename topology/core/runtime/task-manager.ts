@@ -110,7 +110,7 @@ export class TaskManager {
 
   /** A transaction was committed: a rebalance that needed no rewind is over. */
   committed(): void {
-    this.commitRequested = false;
+    // commitRequested was cleared when this commit started: a notice that came in since still waits for the next.
     // The group accepted our generation: whatever a failed heartbeat said is over (the client
     // stops heartbeating after a failure until it rejoins, so no success event may follow).
     this.#heartbeatFailure = undefined;
