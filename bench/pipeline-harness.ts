@@ -137,7 +137,9 @@ export async function startPipeline(sensors: number, shape: PipelineShape = {}):
   const calibrators = shape.calibrators ?? 1;
   for (let i = 0; i < calibrators; i++) {
     const name = calibrators === 1 ? 'calibrator' : `calibrator ${i + 1}`;
-    await launch(name, 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator-${i}` });
+    // BENCH_PROFILE=<dir>: each calibrator writes a CPU profile there when it stops.
+    const profile: Record<string, string> = process.env.BENCH_PROFILE === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` };
+    await launch(name, 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator-${i}`, ...profile });
   }
 
   const close = async (): Promise<void> => {

@@ -7,7 +7,8 @@
 //
 // Environment: BENCH_READINGS (default 1,000,000; smaller only for a smoke run),
 // BENCH_CALIBRATORS (default 2), BENCH_PARTITIONS (default 4), BENCH_SENSORS (default 200),
-// BENCH_NO_RESULTS=1 (print, do not write RESULTS.md).
+// BENCH_PROFILE=<dir> (each calibrator writes a CPU profile there), BENCH_NO_RESULTS=1 (print,
+// do not write RESULTS.md).
 import pg from 'pg';
 import { machineLine, writeSection } from './results.ts';
 import { cpuSeconds, databaseUrl, spawnBin, startPipeline, until } from './pipeline-harness.ts';
