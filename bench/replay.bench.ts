@@ -55,6 +55,11 @@ try {
   await until('every replayed reading rewritten in calibrated_readings', async () => ((await count(db, p.schema, replayStart)) >= firstPass ? true : undefined),
     Math.max(300_000, READINGS));
   const seconds = (performance.now() - started) / 1000;
+  // Every process must have lived through the replay: a figure from a pipeline that lost one is no figure.
+  const dead = p.processes.filter((proc) => proc.child.exitCode !== null || proc.child.signalCode !== null);
+  if (dead.length > 0) {
+    throw new Error(dead.map((proc) => `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) during the replay:\n${proc.output().slice(-3_000)}`).join('\n'));
+  }
   const cores = p.processes.map((proc) => ({ name: proc.name, cores: ((cpuSeconds(proc.child.pid) ?? 0) - cpuBefore.get(proc.name)!) / seconds }));
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const markdown = [
