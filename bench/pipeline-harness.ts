@@ -89,16 +89,26 @@ export interface PipelineUnderTest {
   /** Process name → its /metrics port. */
   readonly ports: Map<string, number>;
   readonly env: Record<string, string>;
+  /** The calibrators' consumer group (what bin/replay moves). */
+  readonly calibratorGroup: string;
   close(): Promise<void>;
 }
 
-export async function startPipeline(sensors: number): Promise<PipelineUnderTest> {
+export interface PipelineShape {
+  /** Calibrator processes in one group, sharing the raw topic's partitions (default 1). */
+  calibrators?: number;
+  /** Partitions of the raw and calibrated topics (default 4). */
+  partitions?: number;
+}
+
+export async function startPipeline(sensors: number, shape: PipelineShape = {}): Promise<PipelineUnderTest> {
+  const partitions = shape.partitions ?? PARTITIONS;
   const id = `bench-${randomBytes(4).toString('hex')}`;
   const topics = { raw: `${id}.raw`, calibrated: `${id}.calibrated`, dlq: `${id}.dlq`, state: `${id}.replay-state` };
   const schema = id.replace('-', '_');
   const admin = new Admin({ clientId: id, bootstrapBrokers: brokers });
   const compact = [{ name: 'cleanup.policy', value: 'compact' }];
-  await admin.createTopics({ topics: [topics.raw, topics.calibrated], partitions: PARTITIONS, replicas: 1, configs: compact });
+  await admin.createTopics({ topics: [topics.raw, topics.calibrated], partitions, replicas: 1, configs: compact });
   await admin.createTopics({ topics: [topics.dlq], partitions: 1, replicas: 1 });
   await admin.createTopics({ topics: [topics.state], partitions: 1, replicas: 1, configs: compact });
   await admin.close();
@@ -124,7 +134,13 @@ export async function startPipeline(sensors: number): Promise<PipelineUnderTest>
   // The gate reads the raw sink's offsets: the raw sink first, as in production.
   await launch('raw sink', 'sink', ['--mapping', 'raw'], { KALIBRA_GROUP_ID: `${id}-raw`, KALIBRA_INSTANCE_ID: `${id}-raw` });
   await launch('calibrated sink', 'sink', ['--mapping', 'calibrated'], { KALIBRA_GROUP_ID: `${id}-cal`, KALIBRA_INSTANCE_ID: `${id}-cal` });
-  await launch('calibrator', 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator` });
+  const calibrators = shape.calibrators ?? 1;
+  for (let i = 0; i < calibrators; i++) {
+    const name = calibrators === 1 ? 'calibrator' : `calibrator ${i + 1}`;
+    // BENCH_PROFILE=<dir>: each calibrator writes a CPU profile there when it stops.
+    const profile: Record<string, string> = process.env.BENCH_PROFILE === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` };
+    await launch(name, 'calibrator', [], { KALIBRA_GROUP_ID: `${id}-calibrator`, KALIBRA_INSTANCE_ID: `${id}-calibrator-${i}`, ...profile });
+  }
 
   const close = async (): Promise<void> => {
     for (const proc of processes.reverse()) {
@@ -141,7 +157,7 @@ export async function startPipeline(sensors: number): Promise<PipelineUnderTest>
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
   };
-  return { topics, schema, processes, ports, env, close };
+  return { topics, schema, processes, ports, env, calibratorGroup: `${id}-calibrator`, close };
 }
 
 /** bin/simulate at `rate` readings/s for `durationMs`, no duplicates or malformed messages; resolves with what it sent and its CPU. */

@@ -60,7 +60,7 @@ export type { RuntimeConsumerOptions } from './core/runtime/runtime-consumer.ts'
 export { isKafkaError } from './core/runtime/kafka-errors.ts';
 export type { Gate } from './core/gate.ts';
 // Producer options every transactional producer needs with @platformatic/kafka 1.35 (used by the sink's DLQ publisher)
-export { clientAddPartitionsToTxn, freshProducerIdentity } from './core/client-workarounds.ts';
+export { clientAddPartitionsToTxn, contiguousFetchResponses, freshProducerIdentity } from './core/client-workarounds.ts';
 export type { RuntimeMetrics } from './core/metrics.ts';
 export { noopMetrics } from './core/metrics.ts';
 

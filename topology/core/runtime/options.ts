@@ -40,6 +40,12 @@ export interface StreamsRuntimeOptions {
    */
   commitIntervalMs?: number;
   commitMaxRecords?: number;
+  /**
+   * Back-pressure: the most bytes one fetch may bring in (default 1 MiB; 1 MiB at most per
+   * partition, as Kafka's Java consumer). With at most 2 × commitMaxRecords records buffered
+   * before fetching pauses, this bounds the memory a backlog can take, whatever its size.
+   */
+  fetchMaxBytes?: number;
   dlqTopic?: string;
   /**
    * What happens to a record a task reports through io.deadLetter (or whose processor throws);
@@ -88,6 +94,7 @@ export interface ResolvedRuntimeOptions {
   processingGuarantee: ProcessingGuarantee;
   commitIntervalMs: number;
   commitMaxRecords: number;
+  fetchMaxBytes: number;
   dlqTopic: string | undefined;
   onError: ErrorHandler;
   gate: Gate | undefined;
@@ -173,6 +180,7 @@ export function resolveOptions(options: StreamsRuntimeOptions): ResolvedRuntimeO
     processingGuarantee: guarantee,
     commitIntervalMs: integer(options.commitIntervalMs, 'commitIntervalMs', 100, 1, 60_000),
     commitMaxRecords: integer(options.commitMaxRecords, 'commitMaxRecords', 2_000, 1, 100_000),
+    fetchMaxBytes: integer(options.fetchMaxBytes, 'fetchMaxBytes', 2 ** 20, 64 * 1024, 256 * 2 ** 20),
     dlqTopic,
     onError: errorHandlerOption(options.onError, "StreamsRuntime option 'onError'"),
     gate,

@@ -1,9 +1,13 @@
 // RecordCollector (after Kafka Streams' RecordCollector): owns the runtime's producer and the
-// open transaction. What a task emits goes into `batch`; commit() makes the batch durable
-// through the committer (exactly_once: one Kafka transaction with the consumed offsets;
-// committer.ts) and reports it; abandon()/discard() drop it. After a fencing it registers a new
-// producer, and gives up when fencings repeat. It does not decide WHEN to commit (the stream
-// thread does), never reads records or moves partitions, and never retries on its own.
+// open transaction. What a task emits goes into `batch`; startCommit() hands the batch to the
+// committer (exactly_once: one Kafka transaction with the consumed offsets; committer.ts) and
+// opens a fresh batch at once, so the stream thread can process the next records while the
+// broker works on the commit; settle() waits for that commit and reports it. At most one commit
+// is in flight, and nothing of the next batch reaches Kafka before it succeeded: if it fails,
+// the caller discards the next batch too and re-reads from the committed offsets.
+// abandon()/discard() drop the open batch. After a fencing it registers a new producer, and
+// gives up when fencings repeat. It does not decide WHEN to commit (the stream thread does),
+// never reads records or moves partitions, and never retries on its own.
 import { CoreError } from '../errors.ts';
 import type { KalibraError } from '../errors.ts';
 import { atLeastOnceCommitter, exactlyOnceCommitter } from './committer.ts';
@@ -16,6 +20,12 @@ import { createRuntimeProducer } from './runtime-producer.ts';
 import type { RuntimeProducer } from './runtime-producer.ts';
 import { TransactionBatch } from './transaction-batch.ts';
 
+/** A commit started and not yet settled. */
+interface InFlight {
+  promise: Promise<void>;
+  failed: boolean;
+}
+
 /** Producer fencings tolerated per minute before concluding that another process uses this instanceId. */
 const MAX_FENCINGS_PER_MINUTE = 3;
 
@@ -25,6 +35,7 @@ export class RecordCollector {
   #producer: RuntimeProducer | undefined;
   #batch = new TransactionBatch();
   #fencings: number[] = [];
+  #inFlight: InFlight | undefined;
   /** `${topic}:${partition}` → the next offset this instance committed there (for consumer lag). */
   readonly committedNext = new Map<string, bigint>();
 
@@ -46,16 +57,63 @@ export class RecordCollector {
     this.#producer = await this.#createProducer();
   }
 
-  /** Commits the open batch (outputs + the consumed offsets, fenced by `consumer`'s generation) and starts a new one. */
+  /** Commits the open batch and waits for it (startCommit, then settle). */
   async commit(consumer: RuntimeConsumer): Promise<void> {
+    await this.startCommit(consumer);
+    await this.settle();
+  }
+
+  /** A commit is in flight (started, not yet settled). */
+  get committing(): boolean {
+    return this.#inFlight !== undefined;
+  }
+
+  /** The commit in flight has failed: settle() throws its error. */
+  get commitFailed(): boolean {
+    return this.#inFlight?.failed === true;
+  }
+
+  /**
+   * Starts committing the open batch (outputs + the consumed offsets, fenced by `consumer`'s
+   * generation) and opens a new batch at once. Waits first for a commit still in flight (and
+   * throws its error): one transaction at a time.
+   */
+  async startCommit(consumer: RuntimeConsumer): Promise<void> {
+    await this.settle();
     const batch = this.#batch;
-    const started = performance.now();
+    this.#batch = new TransactionBatch();
     this.#options.logger.debug('committing', { records: batch.records, outputs: batch.outputs.length });
+    const inFlight: InFlight = { promise: Promise.resolve(), failed: false };
+    inFlight.promise = this.#commit(consumer, batch).catch((error: unknown) => {
+      inFlight.failed = true;
+      throw error;
+    });
+    inFlight.promise.catch(() => undefined); // observed by settle()
+    this.#inFlight = inFlight;
+  }
+
+  /** Waits for the commit in flight, if any; throws its error. */
+  async settle(): Promise<void> {
+    const inFlight = this.#inFlight;
+    if (inFlight === undefined) return;
+    try {
+      await inFlight.promise;
+    } finally {
+      this.#inFlight = undefined;
+    }
+  }
+
+  /** Waits for the commit in flight, if any, ignoring its failure (the caller re-reads anyway). */
+  async settleQuietly(): Promise<void> {
+    await this.settle().catch(() => undefined);
+  }
+
+  async #commit(consumer: RuntimeConsumer, batch: TransactionBatch): Promise<void> {
+    const started = performance.now();
     await this.#committer.commit(this.#producer!, consumer, batch);
     const committedAt = performance.now();
     const latency = committedAt - started;
     this.#options.logger.debug('committed', { records: batch.records, latencyMs: Math.round(latency) });
-    this.#batch = new TransactionBatch();
     const m = this.#options.metrics;
     m.transactionCommitted(latency, batch.records);
     m.recordsCommitted?.(batch.processedAt.map((at) => committedAt - at));
@@ -68,11 +126,15 @@ export class RecordCollector {
     for (const [code, count] of batch.deadLettered) m.deadLettered(code, count);
   }
 
-  /** Drops the open batch, counting it as aborted for `reason`; under exactly_once nothing of it reached Kafka. */
+  /**
+   * Drops the open batch, counting it as aborted for `reason`; under exactly_once nothing of it
+   * reached Kafka. A commit in flight is waited for first (whether it worked or not, the caller
+   * re-reads from the committed offsets).
+   */
   async abandon(reason: string): Promise<void> {
+    await this.settleQuietly();
     if (!this.#batch.empty) this.#options.metrics.transactionAborted(reason);
     this.discard();
-    await Promise.resolve();
   }
 
   /** Drops the open batch without counting it (the caller already reported why). */

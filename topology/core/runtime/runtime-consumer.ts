@@ -9,6 +9,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Admin, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
 import type { CallbackWithPromise, ConsumerOptions, FetchOptions, ListCommitsOptions, Offsets } from '@platformatic/kafka';
+import { contiguousFetchResponses } from '../client-workarounds.ts';
 import { dropAbortedRecords } from './aborted-records.ts';
 import type { FetchResponse } from './aborted-records.ts';
 import { isKafkaError } from './kafka-errors.ts';
@@ -128,7 +129,7 @@ export class RuntimeConsumer extends Consumer<Buffer, Buffer, string, Buffer> {
 
 /** The runtime's consumer for `options`: classic group protocol, static membership, read_committed. */
 export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsumer {
-  return new RuntimeConsumer({
+  return contiguousFetchResponses(new RuntimeConsumer({
     clientId: `${o.connection.clientId ?? o.applicationId}-${o.instanceId}-consumer`,
     bootstrapBrokers: o.brokers,
     ...clientConnection(o.connection),
@@ -148,5 +149,5 @@ export function createRuntimeConsumer(o: ResolvedRuntimeOptions): RuntimeConsume
     deserializers: sourceDeserializers,
     // Long enough for a crashed predecessor's transaction to time out.
     stableOffsetsTimeoutMs: o.transactionTimeoutMs * 2 + 10_000,
-  });
+  }));
 }

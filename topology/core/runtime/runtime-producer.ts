@@ -44,13 +44,12 @@ function retryDelayMs(_client: unknown, _operation: string, attempt: number, _re
 }
 
 export function toProducerMessage(output: OutputRecord): MessageToProduce<Buffer, Buffer, string, Buffer> {
-  return {
-    topic: output.topic,
-    ...(output.key === null ? {} : { key: output.key }),
-    // A tombstone: the client writes a null value as length -1 (the type does not admit null).
-    value: output.value as Buffer,
-    ...(output.headers === undefined ? {} : { headers: output.headers }),
-    ...(output.partition === undefined ? {} : { partition: output.partition }),
-    ...(output.timestamp === undefined ? {} : { timestamp: output.timestamp }),
-  };
+  // Once per output: assignments, not spreads of temporary objects. Absent fields stay absent.
+  // A tombstone: the client writes a null value as length -1 (the type does not admit null).
+  const message: MessageToProduce<Buffer, Buffer, string, Buffer> = { topic: output.topic, value: output.value as Buffer };
+  if (output.key !== null) message.key = output.key;
+  if (output.headers !== undefined) message.headers = output.headers;
+  if (output.partition !== undefined) message.partition = output.partition;
+  if (output.timestamp !== undefined) message.timestamp = output.timestamp;
+  return message;
 }

@@ -5,6 +5,12 @@
 // natural batching, the interval is only an upper bound), wait for records, hold a record the
 // gate does not admit yet, or process one. A failure aborts the transaction and is
 // classified (kafka-errors.ts): retried from the committed offsets after a back-off, or fatal.
+//
+// Commits are pipelined: a commit is started and the loop goes on processing the next records
+// into a new batch while the broker works on it (yielding to I/O every YIELD_EVERY records so
+// the commit's requests and responses move on); the next commit waits for it first. Anything
+// that moves partitions, applies a replay, waits for the gate or stops settles it before.
+// A failed commit fails the next turn: both batches are dropped and re-read.
 // It owns WHEN things happen and the failure count; it does not own the clients, the
 // transaction (RecordCollector), the partitions (TaskManager), replay (ReplayCoordinator) or
 // the gate (GateAdmission). It never holds a transaction open while waiting for the gate.
@@ -29,6 +35,10 @@ import type { TaskManager } from './task-manager.ts';
 
 /** The longest back-off between two attempts to recover; an outage is retried for as long as it lasts. */
 const MAX_BACKOFF_MS = 5_000;
+/** While a commit is in flight, let I/O run after this many records (the commit is a chain of requests). */
+const YIELD_EVERY = 128;
+
+const yieldToIo = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve); });
 
 /** What keeps the stream thread from processing right now, since when (for health checks). */
 export interface StreamTrouble {
@@ -69,7 +79,7 @@ export class StreamThread {
       get batch() { return collector.batch; },
       ownedPartitions: () => tasks.ownedPartitions(),
       groupMetadata: () => tasks.groupMetadata(),
-      commit: () => this.#commit(),
+      commit: () => this.#commitAndWait(),
       rewind: () => this.#rewind({ mode: 'committed' }),
     };
   }
@@ -84,9 +94,13 @@ export class StreamThread {
     const o = this.#options;
     const lifecycle = this.#lifecycle;
     let lastPunctuation = Date.now();
+    let sinceYield = 0;
+    const collector = this.#collector;
     while (!lifecycle.stopRequested) {
       const source = this.#tasks.source;
       try {
+        // A commit in flight failed: settle throws its error into the recovery below.
+        if (collector.commitFailed) await collector.settle();
         // First, so that a failed stream or replay reader is re-opened, not failed on again.
         if (this.#tasks.rewindNeeded) {
           await this.#collector.abandon('rebalance');
@@ -103,12 +117,13 @@ export class StreamThread {
           lastPunctuation = now;
         }
         if (this.#replay.due) {
+          await this.#settle();
           await this.#replay.applyAtBoundary(this.#boundary);
           continue;
         }
-        const batch = this.#collector.batch;
+        const batch = collector.batch;
         if (!batch.empty && (this.#tasks.commitRequested || batch.records >= o.commitMaxRecords || now - batch.startedAt >= o.commitIntervalMs)) {
-          await this.#commit();
+          await this.#startCommit();
           continue;
         }
         const message = source.take();
@@ -116,7 +131,11 @@ export class StreamThread {
           // Natural batching: every record at hand is processed, so commit now rather than
           // waiting out the interval; what arrives meanwhile makes the next transaction.
           if (!batch.empty) {
-            await this.#commit();
+            await this.#startCommit();
+            continue;
+          }
+          if (collector.committing) {
+            await this.#settle();
             continue;
           }
           this.#tasks.commitRequested = false;
@@ -126,18 +145,24 @@ export class StreamThread {
         if (!this.#gate.admits(message)) {
           source.putBack(message);
           // Never hold a transaction open while waiting for the gate.
-          if (!batch.empty) await this.#commit();
+          if (!batch.empty) await this.#commitAndWait();
+          else if (collector.committing) await this.#settle();
           else await this.#gate.wait();
           continue;
         }
         this.#tasks.process(message, batch, this.#replay.skips(message));
+        if (collector.committing && ++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await yieldToIo();
+        }
       } catch (error) {
         await this.#recover(error);
       }
     }
-    if (!lifecycle.failed && !this.#collector.batch.empty) {
+    if (!lifecycle.failed) {
       try {
-        await this.#commit();
+        await this.#settle();
+        if (!this.#collector.batch.empty) await this.#commitAndWait();
       } catch (error) {
         o.logger.warn('the last transaction could not be committed at shutdown; it was aborted', { error: describe(error) });
         o.metrics.transactionAborted('shutdown');
@@ -145,10 +170,25 @@ export class StreamThread {
     }
   }
 
-  async #commit(): Promise<void> {
-    await this.#collector.commit(this.#tasks.consumer);
+  /** Starts committing the open batch (after the one in flight, if any, settled). */
+  async #startCommit(): Promise<void> {
+    await this.#settle();
+    // This commit answers a rebalance notice received so far.
+    this.#tasks.commitRequested = false;
+    await this.#collector.startCommit(this.#tasks.consumer);
+  }
+
+  /** Waits for the commit in flight, if any; throws its error. */
+  async #settle(): Promise<void> {
+    if (!this.#collector.committing) return;
+    await this.#collector.settle();
     this.#recovered();
     this.#tasks.committed();
+  }
+
+  async #commitAndWait(): Promise<void> {
+    await this.#startCommit();
+    await this.#settle();
   }
 
   /** The one place that moves partitions, only between transactions (see TaskManager.rewind). */
@@ -179,6 +219,8 @@ export class StreamThread {
     const kind = classifyFailure(error);
     o.metrics.transactionAborted(kind);
     this.#noteTrouble(kind, error);
+    // A commit still in flight (the failure came from elsewhere) ends before anything is re-read.
+    await this.#collector.settleQuietly();
     this.#collector.discard();
     if (kind === 'records-refused') {
       this.#lifecycle.fail(transactionError(kind, error));

@@ -35,7 +35,6 @@ export class TaskDriver {
   process(message: RuntimeMessage, batch: TransactionBatch): void {
     const record = toSourceRecord(message);
     this.#batch = batch;
-    batch.touch();
     this.#current = record;
     const mark = batch.outputs.length;
     try {
@@ -70,8 +69,10 @@ export class TaskDriver {
     return {
       send: (output: OutputRecord) => {
         const timestamp = output.timestamp ?? this.#current?.timestamp ?? BigInt(Date.now());
-        this.#batch.touch();
-        this.#batch.outputs.push({ ...output, timestamp });
+        const batch = this.#batch;
+        batch.touch();
+        // A copy (the task may reuse its object), built field by field: one shape for every output.
+        batch.outputs.push({ topic: output.topic, key: output.key, value: output.value, headers: output.headers, partition: output.partition, timestamp });
       },
       deadLetter: (source: SourceRecord, error: KalibraError) => this.#deadLetter(source, error),
       now: () => Date.now(),

@@ -21,6 +21,7 @@ import { createRuntimeConsumer } from './runtime-consumer.ts';
 import type { RuntimeConsumer } from './runtime-consumer.ts';
 import type { RuntimeLifecycle } from './runtime-state.ts';
 import { TaskDriver } from './task-driver.ts';
+import { partitionKey } from './transaction-batch.ts';
 import type { TransactionBatch } from './transaction-batch.ts';
 
 export class TaskManager {
@@ -36,8 +37,8 @@ export class TaskManager {
   commitRequested = false;
   /** The last failed heartbeat, until one succeeds again: the quickest sign that the broker is gone. */
   #heartbeatFailure: { since: number; error: string } | undefined;
-  /** `${topic}:${partition}` → next offset to process, for records taken since the source was last opened. */
-  readonly #positions = new Map<string, bigint>();
+  /** `${topic}:${partition}` → the last record taken since the source was last opened (its offset + 1 is next). */
+  readonly #positions = new Map<string, RuntimeMessage>();
 
   constructor(options: ResolvedRuntimeOptions, lifecycle: RuntimeLifecycle, afterOpen: () => Promise<void>) {
     this.#options = options;
@@ -67,7 +68,11 @@ export class TaskManager {
   async start(batch: TransactionBatch): Promise<void> {
     this.#consumer = this.#createConsumer();
     this.#driver = new TaskDriver(this.#options, batch);
-    this.#source = new RecordSource(this.#consumer, this.#options.taskFactory.sourceTopics, this.#options.commitMaxRecords * 2);
+    // Back-pressure: fetching pauses at 2 × commitMaxRecords buffered records, and one fetch
+    // brings at most fetchMaxBytes (the client's default is 50 MB per partition).
+    const o = this.#options;
+    this.#source = new RecordSource(this.#consumer, o.taskFactory.sourceTopics, o.commitMaxRecords * 2,
+      { maxBytes: o.fetchMaxBytes, maxBytesPerPartition: Math.min(o.fetchMaxBytes, 2 ** 20) });
     await this.#open({ mode: 'committed' });
   }
 
@@ -75,7 +80,7 @@ export class TaskManager {
   process(message: RuntimeMessage, batch: TransactionBatch, skip: boolean): void {
     if (skip) batch.track(message);
     else this.#driver!.process(message, batch);
-    this.#positions.set(`${message.topic}:${message.partition}`, message.offset + 1n);
+    this.#positions.set(partitionKey(message.topic, message.partition), message);
   }
 
   punctuate(now: number, batch: TransactionBatch): void {
@@ -105,7 +110,7 @@ export class TaskManager {
 
   /** A transaction was committed: a rebalance that needed no rewind is over. */
   committed(): void {
-    this.commitRequested = false;
+    // commitRequested was cleared when this commit started: a notice that came in since still waits for the next.
     // The group accepted our generation: whatever a failed heartbeat said is over (the client
     // stops heartbeating after a failure until it rejoins, so no success event may follow).
     this.#heartbeatFailure = undefined;
@@ -118,7 +123,8 @@ export class TaskManager {
     const unknown = new Map<string, number[]>();
     for (const { topic, partitions } of this.#consumer!.assignments ?? []) {
       for (const partition of partitions) {
-        const position = this.#positions.get(`${topic}:${partition}`);
+        const last = this.#positions.get(partitionKey(topic, partition));
+        const position = last === undefined ? undefined : last.offset + 1n;
         owned.push({ topic, partition, position });
         if (position === undefined) unknown.set(topic, [...(unknown.get(topic) ?? []), partition]);
       }

@@ -29,6 +29,7 @@ describe('StreamsRuntime options', () => {
     expect(resolved.transactionTimeoutMs).toBe(10_000);
     expect(resolved.shutdownTimeoutMs).toBe(10_000);
     expect(resolved.handleSignals).toBe(false);
+    expect(resolved.fetchMaxBytes).toBe(2 ** 20);
   });
 
   it.each([
@@ -41,6 +42,8 @@ describe('StreamsRuntime options', () => {
     ['commitIntervalMs', 0],
     ['commitIntervalMs', 1.5],
     ['commitMaxRecords', -1],
+    ['fetchMaxBytes', 1_000],
+    ['fetchMaxBytes', 2 ** 30],
     ['dlqTopic', 'readings.raw'],
     ['onError', 'dead-letter'],
     ['gate', {}],
