@@ -136,5 +136,5 @@ export async function startConnectModePipeline(sensors: number): Promise<Connect
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
   };
-  return { topics, schema, processes, ports, env, close, workerPid };
+  return { topics, schema, processes, ports, env, calibratorGroup: `${id}-calibrator`, close, workerPid };
 }
