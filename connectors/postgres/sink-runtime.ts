@@ -15,7 +15,7 @@
 // Postgres refuses are stored as dead letters with the batch and published to the DLQ
 // exactly once (dead-letter-producer.ts).
 import { FetchIsolationLevels } from '@platformatic/kafka';
-import { isKafkaError, RecordSource, RuntimeConsumer, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
+import { contiguousFetchResponses, isKafkaError, RecordSource, RuntimeConsumer, sourceDeserializers, toSourceRecord } from '../../topology/index.ts';
 import type { SourceRecord } from '../../topology/index.ts';
 import { brokerUnreachableMessage, isBrokerUnreachable } from '../../topology/core/ops/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
@@ -89,7 +89,9 @@ export class PostgresSink {
     // The COPY method writes the encoded text; only unnest needs the rows themselves.
     this.#builder = new BatchBuilder(o.mapping, { keepRows: o.writeMethod !== 'copy' });
     this.#db = new DatabaseRunner({ databaseUrl: o.databaseUrl, logger: o.logger, metrics: o.metrics, signal: this.#abort.signal });
-    this.#consumer = new RuntimeConsumer({
+    // Fetch responses decoded from one buffer (the client's own decoding walks every socket
+    // chunk per read: a quarter of the runtime's CPU profile; topology/core/client-workarounds.ts).
+    this.#consumer = contiguousFetchResponses(new RuntimeConsumer({
       ...o.kafka, groupId: o.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, autocommit: false,
       sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
       rebalanceTimeout: o.sessionTimeoutMs * 2, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1,
@@ -97,7 +99,7 @@ export class PostgresSink {
       deserializers: sourceDeserializers,
       // Offsets come from Postgres (mode 'manual'); committed ones are only read as a fallback.
       stableOffsetsTimeoutMs: o.sessionTimeoutMs * 2,
-    });
+    }));
     // Small fetches keep partitions interleaved (a fetch is pushed whole, whatever the
     // stream's highWaterMark) and bound what is held in memory beyond one batch.
     this.#source = new RecordSource(this.#consumer, [o.topic], o.batchSize,
