@@ -11,9 +11,7 @@ import type { Gate } from '../../topology/index.ts';
 import { SinkError } from './errors.ts';
 import { silentLogger } from './sink-log.ts';
 import type { SinkLogger } from './sink-log.ts';
-
-/** Admission times kept per partition for admittedAt() (the release latency metric). */
-const MAX_ADMISSIONS_KEPT = 1_000;
+import { Admissions } from './admissions.ts';
 
 /** The consumer group Kafka Connect gives a sink connector: `connect-<connector name>`. */
 export function connectorGroup(connectorName: string): string {
@@ -37,10 +35,7 @@ export class ConnectGate implements Gate {
   readonly #topic: string;
   readonly #pollMs: number;
   readonly #logger: SinkLogger;
-  readonly #admitted = new Map<number, bigint>();
-  /** partition → admissions not yet asked about by admittedAt(), oldest first. */
-  readonly #admissions = new Map<number, { next: bigint; at: number }[]>();
-  readonly #waiters = new Set<() => void>();
+  readonly #admissions: Admissions;
   #admin: Admin | undefined;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
@@ -55,6 +50,7 @@ export class ConnectGate implements Gate {
     if (typeof options.topic !== 'string' || options.topic === '') throw new SinkError('CONFIG_INVALID', 'ConnectGate: option topic must name the raw topic');
     this.#group = options.group;
     this.#topic = options.topic;
+    this.#admissions = new Admissions(options.topic);
     this.#pollMs = options.pollIntervalMs ?? 200;
     if (!Number.isSafeInteger(this.#pollMs) || this.#pollMs <= 0) {
       throw new SinkError('CONFIG_INVALID', `ConnectGate: pollIntervalMs must be a positive integer, got ${this.#pollMs}`);
@@ -70,31 +66,16 @@ export class ConnectGate implements Gate {
   }
 
   admittedUpTo(topic: string, partition: number): bigint | undefined {
-    return topic === this.#topic ? this.#admitted.get(partition) : undefined;
+    return this.#admissions.admittedUpTo(topic, partition);
   }
 
   /** When (epoch ms) `offset` was first admitted; forgets the admissions below it (asked in offset order). */
   admittedAt(topic: string, partition: number, offset: bigint): number | undefined {
-    if (topic !== this.#topic) return undefined;
-    const admissions = this.#admissions.get(partition);
-    if (admissions === undefined) return undefined;
-    const index = admissions.findIndex((admission) => admission.next > offset);
-    if (index === -1) return undefined;
-    if (index > 0) admissions.splice(0, index);
-    return admissions[0]!.at;
+    return this.#admissions.admittedAt(topic, partition, offset);
   }
 
   changed(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted || this.#closed) { resolve(); return; }
-      const done = (): void => {
-        this.#waiters.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.#waiters.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.#admissions.changed(signal);
   }
 
   /** Why the gate admits nothing new right now (for readiness), or undefined while it reads the offsets. */
@@ -107,7 +88,7 @@ export class ConnectGate implements Gate {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
-    for (const wake of [...this.#waiters]) wake();
+    this.#admissions.close();
     await this.#polling?.catch(() => undefined);
     await this.#admin?.close().catch(() => undefined);
     this.#admin = undefined;
@@ -130,7 +111,7 @@ export class ConnectGate implements Gate {
         for (const group of groups) {
           for (const topic of group.topics) {
             if (topic.name !== this.#topic) continue;
-            for (const p of topic.partitions) if (p.committedOffset >= 0n) this.#admit(p.partitionIndex, p.committedOffset);
+            for (const p of topic.partitions) if (p.committedOffset >= 0n) this.#admissions.admit(p.partitionIndex, p.committedOffset);
           }
         }
         if (this.#downSince !== undefined) {
@@ -148,15 +129,5 @@ export class ConnectGate implements Gate {
       }
     })();
     return this.#polling;
-  }
-
-  #admit(partition: number, next: bigint): void {
-    if (next <= (this.#admitted.get(partition) ?? -1n)) return;
-    this.#admitted.set(partition, next);
-    let admissions = this.#admissions.get(partition);
-    if (admissions === undefined) this.#admissions.set(partition, admissions = []);
-    admissions.push({ next, at: Date.now() });
-    if (admissions.length > MAX_ADMISSIONS_KEPT) admissions.splice(0, admissions.length - MAX_ADMISSIONS_KEPT);
-    for (const wake of [...this.#waiters]) wake();
   }
 }

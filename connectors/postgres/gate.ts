@@ -11,9 +11,7 @@ import type { OffsetNotification } from './sql.ts';
 import { silentLogger } from './sink-log.ts';
 import type { SinkLogger } from './sink-log.ts';
 import { SinkError } from './errors.ts';
-
-/** Admission times kept per partition for admittedAt() (the release latency metric). */
-const MAX_ADMISSIONS_KEPT = 1_000;
+import { Admissions } from './admissions.ts';
 
 export interface PostgresGateOptions {
   databaseUrl: string;
@@ -37,10 +35,7 @@ export class PostgresGate implements Gate {
   readonly #refreshMs: number;
   readonly #logger: SinkLogger;
   readonly #applicationName: string;
-  readonly #admitted = new Map<number, bigint>();
-  /** partition → admissions not yet asked about by admittedAt(), oldest first (for the release latency). */
-  readonly #admissions = new Map<number, { next: bigint; at: number }[]>();
-  #waiters = new Set<() => void>();
+  readonly #admissions: Admissions;
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #failures = 0;
@@ -54,6 +49,7 @@ export class PostgresGate implements Gate {
     this.#url = options.databaseUrl;
     this.#connector = options.connector ?? 'kalibra-sink-raw';
     this.#topic = options.topic;
+    this.#admissions = new Admissions(options.topic);
     this.#schema = checkIdentifier(options.schema ?? 'public', 'schema');
     this.#refreshMs = options.refreshIntervalMs ?? 1_000;
     if (!Number.isSafeInteger(this.#refreshMs) || this.#refreshMs <= 0) {
@@ -71,31 +67,16 @@ export class PostgresGate implements Gate {
   }
 
   admittedUpTo(topic: string, partition: number): bigint | undefined {
-    return topic === this.#topic ? this.#admitted.get(partition) : undefined;
+    return this.#admissions.admittedUpTo(topic, partition);
   }
 
   /** When (epoch ms) `offset` was first admitted; forgets the admissions below it (asked in offset order). */
   admittedAt(topic: string, partition: number, offset: bigint): number | undefined {
-    if (topic !== this.#topic) return undefined;
-    const admissions = this.#admissions.get(partition);
-    if (admissions === undefined) return undefined;
-    const index = admissions.findIndex((admission) => admission.next > offset);
-    if (index === -1) return undefined;
-    if (index > 0) admissions.splice(0, index);
-    return admissions[0]!.at;
+    return this.#admissions.admittedAt(topic, partition, offset);
   }
 
   changed(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted || this.#closed) { resolve(); return; }
-      const done = (): void => {
-        this.#waiters.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.#waiters.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.#admissions.changed(signal);
   }
 
   /** Whether the gate currently has a live connection (for readiness). */
@@ -113,20 +94,9 @@ export class PostgresGate implements Gate {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const wake of [...this.#waiters]) wake();
+    this.#admissions.close();
     await this.#client?.end().catch(() => undefined);
     this.#client = undefined;
-  }
-
-  #admit(partition: number, next: bigint): void {
-    if (next <= (this.#admitted.get(partition) ?? -1n)) return;
-    this.#admitted.set(partition, next);
-    let admissions = this.#admissions.get(partition);
-    if (admissions === undefined) this.#admissions.set(partition, admissions = []);
-    admissions.push({ next, at: Date.now() });
-    // Bounded while nothing asks (e.g. a calibrator that is not consuming this partition).
-    if (admissions.length > MAX_ADMISSIONS_KEPT) admissions.splice(0, admissions.length - MAX_ADMISSIONS_KEPT);
-    for (const wake of [...this.#waiters]) wake();
   }
 
   async #tick(): Promise<void> {
@@ -183,7 +153,7 @@ export class PostgresGate implements Gate {
     try {
       const { rows } = await client.query<{ partition: number; next_offset: string }>(
         readOffsetsSql(this.#schema), [this.#connector, this.#topic]);
-      for (const row of rows) this.#admit(row.partition, BigInt(row.next_offset));
+      for (const row of rows) this.#admissions.admit(row.partition, BigInt(row.next_offset));
     } catch (error) {
       // 42P01: the sink has not created its tables yet; nothing is admitted until it has.
       if ((error as { code?: string }).code !== '42P01') {
@@ -201,6 +171,6 @@ export class PostgresGate implements Gate {
     }
     if (note.schema !== this.#schema || note.connector !== this.#connector || note.topic !== this.#topic) return;
     if (typeof note.partition !== 'number' || typeof note.next_offset !== 'string' || !/^\d+$/.test(note.next_offset)) return;
-    this.#admit(note.partition, BigInt(note.next_offset));
+    this.#admissions.admit(note.partition, BigInt(note.next_offset));
   }
 }
