@@ -77,6 +77,8 @@ export class ConfigMapMount {
   readonly dir: string;
   private generation = 0;
   private readonly linked = new Set<string>();
+  /** performance.now() when the last publish() renamed `..data`: the moment the new generation became visible (writing the files before it is the kubelet's time, not the reader's). */
+  swappedAt = 0;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -90,6 +92,7 @@ export class ConfigMapMount {
     for (const [name, content] of files) writeFileSync(join(this.dir, stamped, name), content);
     symlinkSync(stamped, join(this.dir, '..data_tmp'));
     renameSync(join(this.dir, '..data_tmp'), join(this.dir, '..data'));
+    this.swappedAt = performance.now();
     for (const name of files.keys()) {
       if (this.linked.has(name)) continue;
       symlinkSync(join('..data', name), join(this.dir, name));
