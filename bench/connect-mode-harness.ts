@@ -7,10 +7,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../app/demo/demo-processes.ts';
+import { alive } from '../dev/stack/processes.ts';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import { connectorGroup } from '../connectors/postgres/connect-gate.ts';
@@ -19,26 +20,6 @@ import { brokers, databaseUrl, root, spawnBin, until, writeProfiles } from './pi
 import type { BenchProcess, PipelineUnderTest } from './pipeline-harness.ts';
 
 const PARTITIONS = 4;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface ConnectModePipeline extends PipelineUnderTest {
   /** The worker's JVM (process group leader), for its CPU time. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { onTestFinished } from 'vitest';
-import { readPidFile } from '../../dev/stack/processes.ts';
+import { alive, readPidFile } from '../../dev/stack/processes.ts';
 import { repoRoot } from '../helpers/pipeline-processes.ts';
 import { freePort, privatePostgres } from '../helpers/sink-private-postgres.ts';
 import type { PrivatePostgres } from '../helpers/sink-private-postgres.ts';
@@ -24,15 +24,6 @@ export interface PrivateBroker {
   start(): Promise<void>;
 }
 
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 /** A broker of the suite's own; `databaseUrl` is a Postgres dev-stack uses instead of looking for one (it never starts or stops it). */
 export async function privateBroker(databaseUrl: string): Promise<PrivateBroker> {
   const devDir = mkdtempSync(join(tmpdir(), 'kalibra-faults-kafka-'));
@@ -46,7 +37,7 @@ export async function privateBroker(databaseUrl: string): Promise<PrivateBroker>
     const pid = readPidFile(join(devDir, 'kafka.pid'));
     if (pid === undefined) throw new Error(`no broker pid in ${devDir}/kafka.pid`);
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => gone(pid), { timeoutMs: 30_000, message: `the broker (pid ${pid}) to be gone after SIGKILL` });
+    await waitFor(() => !alive(pid), { timeoutMs: 30_000, message: `the broker (pid ${pid}) to be gone after SIGKILL` });
   };
   onTestFinished(async () => {
     await run(devStack, ['down'], { env, timeout: 60_000 }).catch(() => undefined);

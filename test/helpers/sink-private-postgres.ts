@@ -5,10 +5,10 @@
 // As root, the server runs as `postgres` when that user exists, else as `nobody`.
 import { execFileSync } from 'node:child_process';
 import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { freePort } from '../../app/demo/demo-processes.ts';
 import { embeddedNativeDir } from '../../dev/stack/embedded-postgres.ts';
 
 const installed = '/usr/lib/postgresql';
@@ -34,18 +34,6 @@ function serverUser(): string | undefined {
 
 function idOf(user: string, flag: '-u' | '-g'): number {
   return Number(execFileSync('id', [flag, user], { encoding: 'utf8' }));
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => { resolve(typeof address === 'object' && address ? address.port : 0); });
-    });
-  });
 }
 
 export interface PrivatePostgres {
@@ -93,3 +81,6 @@ export async function privatePostgres(options: PrivatePostgresOptions = {}): Pro
   });
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, crash, start, socketDir: dir };
 }
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the demo's; one definition). */
+export { freePort };

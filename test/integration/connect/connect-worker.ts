@@ -5,7 +5,8 @@
 // the tests make. It never touches the shared broker's or anyone else's processes.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../../app/demo/demo-processes.ts';
+import { alive } from '../../../dev/stack/processes.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,26 +32,6 @@ export interface ConnectWorker {
   kill(): Promise<void>;
   /** Starts the worker again with the same cluster id, port and dev dir: it resumes the connectors it had. */
   restart(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')));
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -199,3 +180,5 @@ export async function deleteGroups(groups: string[]): Promise<void> {
     await admin.close();
   }
 }
+
+export { freePort };

@@ -6,8 +6,6 @@
 // series Prometheus has scraped (a rate of a counter that has not moved, an alert that does not
 // fire); every Postgres panel's SQL runs against the sink's real tables.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
@@ -17,6 +15,7 @@ import {
 } from '../../helpers/monitoring.ts';
 import { expectedIdentity, profileYaml, writeAtomically } from '../../helpers/pipeline-expected.ts';
 import type { TestProfile } from '../../helpers/pipeline-expected.ts';
+import { freePort } from '../../helpers/sink-private-postgres.ts';
 import { opsPort, spawnBin, started, tempDir } from '../../helpers/pipeline-processes.ts';
 import type { PipelineProcess } from '../../helpers/pipeline-processes.ts';
 import { rowCount } from '../../helpers/pipeline-gate-audit.ts';
@@ -26,14 +25,6 @@ import { createTopics, pgClient, uniqueName, waitFor } from '../../helpers/stack
 const SENSOR = 'mon-01';
 const UNPROFILED = 'mon-02';
 const READINGS = 40;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Prometheus { url: string; output: () => string }
 
